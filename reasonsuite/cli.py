@@ -1,0 +1,155 @@
+"""The ``reasonsuite`` command: one entry point, a subcommand per job.
+
+Each subcommand is a thin shell over the public Python API: it builds an LLMConfig from flags, the environment and
+an optional YAML file, calls the library and prints. Bad input exits with code 2 and a message naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .llm_options import LLMOptions, llm_config_from, with_llm_options
+
+app = typer.Typer(
+    name="reasonsuite",
+    help="LLM reasoning agents for structural engineering and economics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct).", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a clear error (no traceback) and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+@with_llm_options
+def demo(
+    options: LLMOptions,
+    n: Annotated[int, typer.Option("--n", help="how many Recon-Eval questions to answer")] = 10,
+    max_new_tokens: Annotated[int, typer.Option(help="tokens each answer may use")] = 384,
+    output: Annotated[Optional[Path], typer.Option(help="also write the per-sample records as JSON here")] = None,
+) -> None:
+    """Answer N Recon economic-reasoning questions with a backend and print each answer and the accuracy."""
+    from .llm import load_llm
+    from .evals import run_recon_sample
+
+    config = llm_config_from(options, max_new_tokens=max_new_tokens)
+    console.print(f"[bold]backend[/] {config.backend}  [bold]model[/] {config.model}  [bold]questions[/] {n}")
+    with _backend_errors():
+        with load_llm(config) as llm:
+            run = run_recon_sample(llm, n=n, params=config.sampling())
+    table = Table(title=f"Recon-Eval, first {n} questions — {run.model}", show_lines=True)
+    for column in ("#", "question", "gold", "model's answer", "ok"):
+        table.add_column(column, overflow="fold")
+    for i, sample in enumerate(run.samples, 1):
+        shown = sample.verdict.extracted or f"[dim]({sample.verdict.reason})[/]"
+        question = sample.question if len(sample.question) < 160 else sample.question[:157] + "…"
+        table.add_row(str(i), question, sample.gold, shown, "✔" if sample.verdict.correct else "✘")
+    console.print(table)
+    correct = sum(s.verdict.correct for s in run.samples)
+    console.print(f"[bold]accuracy[/] {correct}/{len(run.samples)} = {run.accuracy:.1%}")
+    if output is not None:
+        _write_atomically(output, run.model_dump_json(indent=2))
+        console.print(f"records written to {output}")
+
+
+@app.command()
+@with_llm_options
+def generate(
+    prompt: Annotated[str, typer.Argument(help="the user message")],
+    options: LLMOptions,
+    max_new_tokens: Annotated[Optional[int], typer.Option(help="tokens the answer may use")] = None,
+) -> None:
+    """Send one prompt to the configured backend and print the completion and its token counts."""
+    from .llm import load_llm
+
+    config = llm_config_from(options, max_new_tokens=max_new_tokens)
+    with _backend_errors():
+        with load_llm(config) as llm:
+            generation = llm.generate([prompt])[0]
+    console.print(generation.text, highlight=False, markup=False)
+    err_console.print(
+        f"[dim]{llm.name}: {generation.prompt_tokens} prompt + {generation.completion_tokens} completion tokens, "
+        f"finish={generation.finish_reason}, {generation.latency_s:.2f} s[/]"
+    )
+
+
+@app.command("config")
+@with_llm_options
+def show_config(options: LLMOptions) -> None:
+    """Print the effective LLM config (file < environment < flags) as JSON, without the API key."""
+    console.print_json(json.dumps(llm_config_from(options).public_dict()))
+
+
+@model_app.command("prepare")
+def model_prepare() -> None:
+    """Convert the embedded GGUF model to a cached safetensors folder (once; later calls return at once)."""
+    from .llm.embedded import ensure_embedded_model
+
+    with _backend_errors():
+        path = ensure_embedded_model()
+    console.print(f"embedded model ready: {path}")
+
+
+@model_app.command("info")
+def model_info() -> None:
+    """Show where the embedded model's GGUF file and converted copy are."""
+    from .llm.embedded import embedded_gguf_path, embedded_model_dir, is_converted
+
+    with _backend_errors():
+        console.print(f"GGUF file:       {embedded_gguf_path()}")
+    target = embedded_model_dir()
+    console.print(f"converted copy:  {target} ({'ready' if is_converted(target) else 'not yet converted'})")
+
+
+class _backend_errors:
+    """Turn the library's expected errors into a clear message and exit code instead of a traceback."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        from .llm import BackendUnavailableError, ConfigError, StructuredOutputError
+
+        if exc is None:
+            return False
+        if isinstance(exc, ConfigError | ValueError) and not isinstance(exc, StructuredOutputError):
+            raise fail(str(exc), 2) from None
+        if isinstance(exc, BackendUnavailableError | StructuredOutputError):
+            raise fail(str(exc), 1) from None
+        return False
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so that a crash never leaves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The package installs under one namespace and the CLI entry point works."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("module", "folder"),
+    [
+        ("reasonsuite.agents", "agents"),
+        ("reasonsuite.tools", "tools"),
+        ("reasonsuite.evals", "evals"),
+        ("reasonsuite.data", "data"),
+        ("reasonsuite.app", "app"),
+        ("reasonsuite.posttrain", "posttrain"),
+        ("reasonsuite.llm", "llm"),
+    ],
+)
+def test_root_folders_install_under_the_namespace(module: str, folder: str) -> None:
+    imported = importlib.import_module(module)
+    assert Path(imported.__file__).resolve().parent == REPO / folder
+
+
+def test_bare_folder_names_are_not_top_level_packages() -> None:
+    """`agents`, `tools` … must not leak out as top-level modules that would clash with other packages."""
+    code = "import importlib.util as u; print(u.find_spec('evals'), u.find_spec('llm'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/", check=True)
+    assert result.stdout.strip() == "None None"
+
+
+def test_cli_help_lists_subcommands() -> None:
+    result = subprocess.run([sys.executable, "-m", "reasonsuite", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for command in ("demo", "generate", "config", "model"):
+        assert command in result.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "reasonsuite"
+    result = subprocess.run([str(script), "model", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "prepare" in result.stdout
