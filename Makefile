@@ -14,6 +14,7 @@ demo: $(STAMPS)/model
 	$(BIN)/reasonsuite demo --n 10
 
 test: $(STAMPS)/model $(STAMPS)/dev
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMPS)/model

@@ -72,7 +72,8 @@ def main() -> None:
         "| mode | prompts | new tokens | seconds | tokens/s |",
         "|---|---|---|---|---|",
         f"| hf fp32, single stream | {args.prompts} | {single_tokens} | {single_s:.1f} | {single_rate:.1f} |",
-        f"| hf fp32, batched ×{args.prompts} | {args.prompts} | {batched_tokens} | {batched_s:.1f} | {batched_rate:.1f} |",
+        f"| hf fp32, batched ×{args.prompts} | {args.prompts} | {batched_tokens} | {batched_s:.1f} "
+        f"| {batched_rate:.1f} |",
     ]
     section = "\n".join(
         [

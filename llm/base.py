@@ -39,7 +39,7 @@ class LLM(Protocol):
         """One Generation per prompt, in order; with ``schema``, each carries a validated ``parsed`` instance."""
         ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook, not an abstract method
         """Release the engine, threads or server connections the backend holds."""
         ...
 
@@ -96,7 +96,7 @@ class BaseLLM(ABC):
         assert isinstance(parsed, schema)
         return parsed
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook, not an abstract method
         """Most backends hold nothing that outlives garbage collection; those that do override this."""
 
     def __enter__(self):

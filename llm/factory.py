@@ -21,7 +21,11 @@ def load_llm(config: LLMConfig | None = None) -> BaseLLM:
         else:
             model_dir, display = config.model, None
         return HFBackend(
-            model_dir, display_name=display, dtype=config.dtype, device=config.device, batch_size=config.batch_size,
+            model_dir,
+            display_name=display,
+            dtype=config.dtype,
+            device=config.device,
+            batch_size=config.batch_size,
             **common,
         )
     if config.backend == "openai":
@@ -30,8 +34,13 @@ def load_llm(config: LLMConfig | None = None) -> BaseLLM:
         api_key = config.api_key.get_secret_value() if config.api_key else os.environ.get("OPENAI_API_KEY", "EMPTY")
         assert config.base_url is not None  # checked by LLMConfig
         return OpenAIBackend(
-            base_url=config.base_url, model=config.model, api_key=api_key, max_concurrency=config.max_concurrency,
-            max_retries=config.max_retries, timeout_s=config.timeout_s, structured_mode=config.structured_mode,
+            base_url=config.base_url,
+            model=config.model,
+            api_key=api_key,
+            max_concurrency=config.max_concurrency,
+            max_retries=config.max_retries,
+            timeout_s=config.timeout_s,
+            structured_mode=config.structured_mode,
             **common,
         )
     from .vllm_backend import VLLMBackend

@@ -71,7 +71,8 @@ class HFBackend(BaseLLM):
         with self._lock:
             for start in range(0, len(order), self.batch_size):
                 chunk = order[start : start + self.batch_size]
-                for index, generation in zip(chunk, self._generate_batch([texts[i] for i in chunk], params, json_schema)):
+                batch = self._generate_batch([texts[i] for i in chunk], params, json_schema)
+                for index, generation in zip(chunk, batch, strict=True):
                     results[index] = generation
         return [r for r in results if r is not None]
 
@@ -107,7 +108,7 @@ class HFBackend(BaseLLM):
         prompt_tokens = encoded["attention_mask"].sum(dim=1).tolist()
         eos_ids = self._eos_ids()
         generations = []
-        for row, n_prompt in zip(output[:, prompt_width:].tolist(), prompt_tokens):
+        for row, n_prompt in zip(output[:, prompt_width:].tolist(), prompt_tokens, strict=True):
             tokens, finish = self._trim(row, eos_ids, params)
             text = self.tokenizer.decode(tokens, skip_special_tokens=True)
             text, stopped = _cut_at_stop(text, params.stop)

@@ -51,7 +51,9 @@ class OpenAIBackend(BaseLLM):
     ) -> list[Generation]:
         return list(self._pool.map(lambda c: self._complete(c, params, json_schema), conversations))
 
-    def _complete(self, conversation: Conversation, params: SamplingParams, json_schema: dict[str, Any] | None) -> Generation:
+    def _complete(
+        self, conversation: Conversation, params: SamplingParams, json_schema: dict[str, Any] | None
+    ) -> Generation:
         request: dict[str, Any] = {
             "model": self.model,
             "messages": [m.model_dump() for m in conversation],
@@ -88,7 +90,9 @@ class OpenAIBackend(BaseLLM):
                 **request, response_format=_response_format(json_schema, self.structured_mode)
             )
         except self._openai.APIConnectionError as err:
-            raise BackendUnavailableError(f"cannot reach the OpenAI-compatible endpoint at {self.base_url}: {err}") from err
+            raise BackendUnavailableError(
+                f"cannot reach the OpenAI-compatible endpoint at {self.base_url}: {err}"
+            ) from err
 
     def _probe_json_schema(self, request: dict[str, Any], json_schema: dict[str, Any]) -> Any | None:
         """Try OpenAI's ``json_schema`` shape once, without retries; settle the mode from the server's answer.

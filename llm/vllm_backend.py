@@ -15,13 +15,16 @@ from .types import Conversation, FinishReason, Generation, SamplingParams
 
 
 class VLLMBackend(BaseLLM):
-    def __init__(self, model: str, *, dtype: str = "auto", engine_kwargs: dict[str, Any] | None = None, **base_kwargs: Any):
+    def __init__(
+        self, model: str, *, dtype: str = "auto", engine_kwargs: dict[str, Any] | None = None, **base_kwargs: Any
+    ):
         super().__init__(**base_kwargs)
         try:
             import vllm
         except ImportError as err:
             raise BackendUnavailableError(
-                "backend 'vllm' needs vLLM, which is not installed: `pip install 'reasonsuite[gpu]'` on a CUDA machine, "
+                "backend 'vllm' needs vLLM, which is not installed: `pip install 'reasonsuite[gpu]'` on a CUDA "
+                "machine, "
                 "or use backend 'hf' (in-process) or 'openai' (any OpenAI-compatible server)"
             ) from err
         self._vllm = vllm

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
@@ -27,6 +29,7 @@ app = typer.Typer(
 model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct).", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 console = Console()
+_OUTPUT_TAIL = 120  # characters of the model's output shown per demo row
 err_console = Console(stderr=True)
 
 
@@ -40,29 +43,41 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 @with_llm_options
 def demo(
     options: LLMOptions,
-    n: Annotated[int, typer.Option("--n", help="how many Recon-Eval questions to answer")] = 10,
+    n: Annotated[int, typer.Option("--n", min=1, max=300, help="how many Recon-Eval questions to answer")] = 10,
     max_new_tokens: Annotated[int, typer.Option(help="tokens each answer may use")] = 384,
-    output: Annotated[Optional[Path], typer.Option(help="also write the per-sample records as JSON here")] = None,
+    output: Annotated[Path | None, typer.Option(help="also write the per-sample records as JSON here")] = None,
 ) -> None:
     """Answer N Recon economic-reasoning questions with a backend and print each answer and the accuracy."""
-    from .llm import load_llm
     from .evals import run_recon_sample
 
     config = llm_config_from(options, max_new_tokens=max_new_tokens)
     console.print(f"[bold]backend[/] {config.backend}  [bold]model[/] {config.model}  [bold]questions[/] {n}")
     with _backend_errors():
-        with load_llm(config) as llm:
+        with _load(config) as llm:
+            started = time.perf_counter()
             run = run_recon_sample(llm, n=n, params=config.sampling())
+            elapsed = time.perf_counter() - started
     table = Table(title=f"Recon-Eval, first {n} questions — {run.model}", show_lines=True)
-    for column in ("#", "question", "gold", "model's answer", "ok"):
+    for column in ("#", "question", "gold", "extracted answer", "end of the model's output", "ok"):
         table.add_column(column, overflow="fold")
     for i, sample in enumerate(run.samples, 1):
-        shown = sample.verdict.extracted or f"[dim]({sample.verdict.reason})[/]"
-        question = sample.question if len(sample.question) < 160 else sample.question[:157] + "…"
-        table.add_row(str(i), question, sample.gold, shown, "✔" if sample.verdict.correct else "✘")
+        extracted = sample.verdict.extracted or f"[dim]({sample.verdict.reason})[/]"
+        ending = " ".join(sample.output.split())[-_OUTPUT_TAIL:] or "(empty)"
+        table.add_row(
+            str(i),
+            _shorten(sample.question, 140),
+            sample.gold,
+            extracted,
+            escape(ending),
+            "✔" if sample.verdict.correct else "✘",
+        )
     console.print(table)
     correct = sum(s.verdict.correct for s in run.samples)
-    console.print(f"[bold]accuracy[/] {correct}/{len(run.samples)} = {run.accuracy:.1%}")
+    tokens = sum(s.completion_tokens for s in run.samples)
+    console.print(
+        f"[bold]accuracy[/] {correct}/{len(run.samples)} = {run.accuracy:.1%}   "
+        f"[dim]{tokens} tokens generated in {elapsed:.1f} s ({tokens / elapsed:.0f} tokens/s)[/]"
+    )
     if output is not None:
         _write_atomically(output, run.model_dump_json(indent=2))
         console.print(f"records written to {output}")
@@ -73,14 +88,12 @@ def demo(
 def generate(
     prompt: Annotated[str, typer.Argument(help="the user message")],
     options: LLMOptions,
-    max_new_tokens: Annotated[Optional[int], typer.Option(help="tokens the answer may use")] = None,
+    max_new_tokens: Annotated[int | None, typer.Option(help="tokens the answer may use")] = None,
 ) -> None:
     """Send one prompt to the configured backend and print the completion and its token counts."""
-    from .llm import load_llm
-
     config = llm_config_from(options, max_new_tokens=max_new_tokens)
     with _backend_errors():
-        with load_llm(config) as llm:
+        with _load(config) as llm:
             generation = llm.generate([prompt])[0]
     console.print(generation.text, highlight=False, markup=False)
     err_console.print(
@@ -115,6 +128,21 @@ def model_info() -> None:
         console.print(f"GGUF file:       {embedded_gguf_path()}")
     target = embedded_model_dir()
     console.print(f"converted copy:  {target} ({'ready' if is_converted(target) else 'not yet converted'})")
+
+
+def _load(config):
+    """Load the configured backend without transformers' per-load progress bars cluttering the output."""
+    from .llm import load_llm
+
+    if config.backend == "hf":
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+    return load_llm(config)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _backend_errors:

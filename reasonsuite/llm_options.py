@@ -6,9 +6,10 @@ takes them after its own name (``reasonsuite demo --backend openai``) without re
 
 import functools
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -22,27 +23,25 @@ class LLMFlags:
     """Values of the shared flags; None means 'not given' (the environment or config file decides)."""
 
     config: Annotated[
-        Optional[Path], typer.Option("--config", help="YAML file with LLM settings", rich_help_panel=_PANEL)
+        Path | None, typer.Option("--config", help="YAML file with LLM settings", rich_help_panel=_PANEL)
     ] = None
-    backend: Annotated[
-        Optional[str], typer.Option("--backend", help="hf | openai | vllm", rich_help_panel=_PANEL)
-    ] = None
+    backend: Annotated[str | None, typer.Option("--backend", help="hf | openai | vllm", rich_help_panel=_PANEL)] = None
     model: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--model", help="'embedded', a local folder, or the served model's name", rich_help_panel=_PANEL),
     ] = None
     base_url: Annotated[
-        Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint URL", rich_help_panel=_PANEL)
+        str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint URL", rich_help_panel=_PANEL)
     ] = None
-    temperature: Annotated[
-        Optional[float], typer.Option("--temperature", help="0 = greedy", rich_help_panel=_PANEL)
-    ] = None
-    top_p: Annotated[Optional[float], typer.Option("--top-p", rich_help_panel=_PANEL)] = None
-    seed: Annotated[Optional[int], typer.Option("--seed", rich_help_panel=_PANEL)] = None
+    temperature: Annotated[float | None, typer.Option("--temperature", help="0 = greedy", rich_help_panel=_PANEL)] = (
+        None
+    )
+    top_p: Annotated[float | None, typer.Option("--top-p", rich_help_panel=_PANEL)] = None
+    seed: Annotated[int | None, typer.Option("--seed", rich_help_panel=_PANEL)] = None
     batch_size: Annotated[
-        Optional[int], typer.Option("--batch-size", help="hf: sequences per forward pass", rich_help_panel=_PANEL)
+        int | None, typer.Option("--batch-size", help="hf: sequences per forward pass", rich_help_panel=_PANEL)
     ] = None
-    device: Annotated[Optional[str], typer.Option("--device", help="hf: cpu, cuda, …", rich_help_panel=_PANEL)] = None
+    device: Annotated[str | None, typer.Option("--device", help="hf: cpu, cuda, …", rich_help_panel=_PANEL)] = None
 
 
 LLMOptions = LLMFlags  # the annotation a command uses for its ``options`` parameter
@@ -56,7 +55,9 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     shared = []
     for field in fields(LLMFlags):
         annotation = inspect.get_annotations(LLMFlags, eval_str=True)[field.name]
-        shared.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
+        shared.append(
+            inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+        )
         hints[field.name] = annotation
     names = {f.name for f in fields(LLMFlags)}
 
@@ -65,7 +66,7 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
         flags = LLMFlags(**{k: kwargs.pop(k) for k in list(kwargs) if k in names})
         return command(options=flags, **kwargs)
 
-    own_positional = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+    own_positional = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints[p.name]) for p in own]
     wrapper.__signature__ = signature.replace(parameters=own_positional + shared)  # type: ignore[attr-defined]
     wrapper.__annotations__ = hints
     del wrapper.__wrapped__  # type: ignore[attr-defined]

@@ -62,7 +62,9 @@ def test_option_text_alone_must_be_the_gold_text() -> None:
     assert not check_answer(r"\boxed{collude}", GOLD_MC, "multiple_choice").correct
 
 
-@pytest.mark.parametrize(("output", "correct"), [(r"\boxed{Yes}", True), (r"\boxed{yes.}", True), (r"\boxed{No}", False)])
+@pytest.mark.parametrize(
+    ("output", "correct"), [(r"\boxed{Yes}", True), (r"\boxed{yes.}", True), (r"\boxed{No}", False)]
+)
 def test_yes_no(output: str, correct: bool) -> None:
     assert check_answer(output, "Yes", "yes_no").correct is correct
 

@@ -51,7 +51,9 @@ def test_length_finish_reason_and_token_budget(embedded_llm) -> None:
 
 
 def test_stop_strings_cut_the_output(embedded_llm) -> None:
-    generation = embedded_llm.generate(["Count from 1 to 10, separated by commas."], SamplingParams(max_new_tokens=40, stop=["4"]))[0]
+    generation = embedded_llm.generate(
+        ["Count from 1 to 10, separated by commas."], SamplingParams(max_new_tokens=40, stop=["4"])
+    )[0]
     assert "4" not in generation.text
     assert generation.finish_reason == "stop"
 
@@ -77,7 +79,9 @@ def test_structured_output_is_a_validated_instance(embedded_llm) -> None:
 
 def test_structured_output_respects_enums_and_bounds(embedded_llm) -> None:
     parsed = embedded_llm.structured(
-        "A beam has utilisation 0.8. Is it ADEQUATE or INADEQUATE? Answer in JSON.", Verdict, SamplingParams(max_new_tokens=40)
+        "A beam has utilisation 0.8. Is it ADEQUATE or INADEQUATE? Answer in JSON.",
+        Verdict,
+        SamplingParams(max_new_tokens=40),
     )
     assert parsed.verdict in {"ADEQUATE", "INADEQUATE"}
     assert 0 <= parsed.utilisation <= 10

@@ -35,8 +35,23 @@ def server_url():
     port = _free_port()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_gguf_path()), "--model_alias", SERVED_NAME,
-            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--verbose", "False",
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(embedded_gguf_path()),
+            "--model_alias",
+            SERVED_NAME,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "2",
+            "--verbose",
+            "False",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -76,11 +91,13 @@ def test_chat_completion_with_usage(served_llm) -> None:
 
 
 def test_concurrent_requests_keep_prompt_order(served_llm) -> None:
-    capitals = {"Japan": "Tokyo", "Germany": "Berlin", "England": "London"} # the Q4 model knows these three
+    capitals = {"Japan": "Tokyo", "Germany": "Berlin", "England": "London"}  # the Q4 model knows these three
     countries = list(capitals) * 2
-    generations = served_llm.generate([f"What is the capital of {c}?" for c in countries], SamplingParams(max_new_tokens=20))
+    generations = served_llm.generate(
+        [f"What is the capital of {c}?" for c in countries], SamplingParams(max_new_tokens=20)
+    )
     assert len(generations) == 6
-    for country, generation in zip(countries, generations):
+    for country, generation in zip(countries, generations, strict=True):
         assert capitals[country] in generation.text
         assert not any(city in generation.text for other, city in capitals.items() if other != country)
 

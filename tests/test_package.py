@@ -48,3 +48,11 @@ def test_console_script_is_installed() -> None:
     result = subprocess.run([str(script), "model", "--help"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "prepare" in result.stdout
+
+
+def test_commands_keep_their_own_option_help_beside_the_shared_llm_flags() -> None:
+    result = subprocess.run([sys.executable, "-m", "reasonsuite", "demo", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "how many Recon-Eval" in result.stdout  # the command's own option, with its help and range
+    assert "1<=x<=300" in result.stdout
+    assert "--base-url" in result.stdout and "Model and backend" in result.stdout

@@ -34,7 +34,9 @@ class ScriptedLLM(BaseLLM):
         prompts = [c[-1].content for c in conversations]
         self.calls.append((prompts, params, json_schema))
         return [
-            Generation(text=self.scripts[p].pop(0), prompt_tokens=1, completion_tokens=1, finish_reason="stop", latency_s=0)
+            Generation(
+                text=self.scripts[p].pop(0), prompt_tokens=1, completion_tokens=1, finish_reason="stop", latency_s=0
+            )
             for p in prompts
         ]
 

@@ -1,0 +1,52 @@
+"""The CLI's model-using commands end to end on the embedded model (a subprocess, as a user runs them)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reasonsuite", *args], capture_output=True, text=True, timeout=600)
+
+
+def test_demo_answers_questions_and_reports_accuracy(tmp_path) -> None:
+    output = tmp_path / "records" / "demo.json"
+    result = run_cli("demo", "--n", "2", "--max-new-tokens", "24", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert "accuracy" in result.stdout and "/2 = " in result.stdout
+    record = json.loads(output.read_text())
+    assert record["model"] == "hf:SmolLM2-135M-Instruct"
+    assert [s["id"] for s in record["samples"]] == ["recon-eval-0", "recon-eval-1"]
+    for sample in record["samples"]:
+        assert sample["output"] and 0 < sample["completion_tokens"] <= 24
+        assert isinstance(sample["verdict"]["correct"], bool)
+    assert not list(output.parent.glob(".*.tmp"))  # the atomic write left no temporary file
+
+
+def test_generate_prints_completion_and_token_counts() -> None:
+    result = run_cli("generate", "What is the capital of France?", "--max-new-tokens", "16")
+    assert result.returncode == 0, result.stderr
+    assert "Paris" in result.stdout
+    assert "completion tokens" in result.stderr
+
+
+def test_demo_rejects_an_out_of_range_count() -> None:
+    result = run_cli("demo", "--n", "0")
+    assert result.returncode == 2
+    assert "Invalid value for '--n'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_endpoint_fails_cleanly() -> None:
+    result = run_cli(
+        "generate", "hi", "--backend", "openai", "--base-url", "http://127.0.0.1:9/v1", "--model", "x"
+    )
+    assert result.returncode == 1
+    assert "cannot reach the OpenAI-compatible endpoint" in result.stderr
+    assert "Traceback" not in result.stderr
