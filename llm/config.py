@@ -43,8 +43,8 @@ class LLMConfig(BaseSettings):
     top_p: float = Field(1.0, gt=0.0, le=1.0)
     seed: int | None = Field(0, ge=0)
     batch_size: int = Field(16, ge=1, le=1024, description="hf: sequences per forward pass")
-    dtype: Literal["float32", "bfloat16", "float16", "auto"] = Field(
-        "float32", description="float32 is fastest on CPUs without native bf16"
+    dtype: Literal["float32", "bfloat16", "float16", "auto"] | None = Field(
+        None, description="weights dtype; default float32 for hf (fastest on CPUs without bf16), auto for vllm"
     )
     device: str = Field("cpu", description="hf: torch device, e.g. cpu or cuda")
     max_concurrency: int = Field(8, ge=1, le=256, description="openai: requests in flight")

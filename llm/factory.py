@@ -23,7 +23,7 @@ def load_llm(config: LLMConfig | None = None) -> BaseLLM:
         return HFBackend(
             model_dir,
             display_name=display,
-            dtype=config.dtype,
+            dtype=config.dtype or "float32",
             device=config.device,
             batch_size=config.batch_size,
             **common,
@@ -46,4 +46,4 @@ def load_llm(config: LLMConfig | None = None) -> BaseLLM:
     from .vllm_backend import VLLMBackend
 
     model = str(ensure_embedded_model()) if config.model == EMBEDDED_NAME else config.model
-    return VLLMBackend(model, dtype=config.dtype, **common)
+    return VLLMBackend(model, dtype=config.dtype or "auto", **common)

@@ -56,7 +56,8 @@ class Generation(BaseModel):
     """One completion with the accounting that evals and benchmarks need.
 
     ``parsed`` holds the validated pydantic instance when the call asked for a schema; ``attempts`` counts the
-    generations spent on it (retries after invalid structured output included).
+    generations spent on it (retries after invalid structured output included). ``latency_s`` is the wall time of the
+    request that produced it: for batched backends, the whole batch it was decoded in.
     """
 
     text: str

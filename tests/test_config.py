@@ -19,7 +19,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults_pick_the_embedded_model_in_process() -> None:
     config = LLMConfig.load()
-    assert (config.backend, config.model, config.dtype) == ("hf", "embedded", "float32")
+    assert (config.backend, config.model, config.dtype, config.temperature) == ("hf", "embedded", None, 0.0)
 
 
 def test_unknown_backend_names_the_field() -> None:
