@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from reasonsuite.llm import BackendUnavailableError, LLM, LLMConfig, load_llm
+from reasonsuite.llm import LLM, BackendUnavailableError, LLMConfig, load_llm
 
 
 @pytest.mark.skipif(importlib.util.find_spec("vllm") is not None, reason="vLLM is installed here")
