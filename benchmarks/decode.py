@@ -2,6 +2,8 @@
 
 32 Recon-Eval prompts, greedy, up to 200 new tokens each. Both modes run in one process on the same prompts, so
 their ratio is meaningful even on a noisy 2-core machine; absolute tokens/s are not comparable across machines.
+Recon prompts are long (~380 tokens), so two more rows in the same run say where the time goes: the batch's prefill
+alone (one new token), and the same batch size on 32 short prompts.
 Writes the table into docs/benchmarks.md (between markers) and prints it.
 
     .venv/bin/python benchmarks/decode.py [--prompts 32] [--max-new-tokens 200]
@@ -67,6 +69,9 @@ def main() -> None:
 
     prompt_tokens, single_tokens, single_s = measure(llm, prompts, params, batch=False)
     _, batched_tokens, batched_s = measure(llm, prompts, params, batch=True)
+    _, prefill_tokens, prefill_s = measure(llm, prompts, params.model_copy(update={"max_new_tokens": 1}), batch=True)
+    short = [f"Explain the economic idea number {i} that a student should know." for i in range(args.prompts)]
+    short_prompt_tokens, short_tokens, short_s = measure(llm, short, params, batch=True)
     single_rate, batched_rate = single_tokens / single_s, batched_tokens / batched_s
 
     rows = [
@@ -76,6 +81,10 @@ def main() -> None:
         f"| {single_rate:.1f} |",
         f"| hf fp32, batched ×{args.prompts} | {args.prompts} | {prompt_tokens} | {batched_tokens} | {batched_s:.1f} "
         f"| {batched_rate:.1f} |",
+        f"| hf fp32, batched ×{args.prompts}, prefill only | {args.prompts} | {prompt_tokens} | {prefill_tokens} "
+        f"| {prefill_s:.1f} | ({prompt_tokens / prefill_s:.0f} prompt tokens/s) |",
+        f"| hf fp32, batched ×{args.prompts}, short prompts | {args.prompts} | {short_prompt_tokens} | {short_tokens} "
+        f"| {short_s:.1f} | {short_tokens / short_s:.1f} |",
     ]
     section = "\n".join(
         [
@@ -83,7 +92,7 @@ def main() -> None:
             f"Measured {date.today().isoformat()} on {machine()}.",
             f"Embedded SmolLM2-135M-Instruct (de-quantised to fp32), {args.prompts} Recon-Eval prompts, greedy, "
             f"up to {args.max_new_tokens} new tokens each; `benchmarks/decode.py`. Seconds include the prefill of "
-            "the prompts (Recon prompts are long, ~400 tokens), and a batch runs until its longest answer ends.",
+            "the prompts, and a batch runs until its longest answer ends.",
             "",
             *rows,
             "",

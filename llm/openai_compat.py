@@ -121,7 +121,9 @@ def _response_format(json_schema: dict[str, Any], mode: str) -> dict[str, Any]:
         return {"type": "json_object", "schema": json_schema}
     return {
         "type": "json_schema",
-        "json_schema": {"name": json_schema.get("title", "output"), "schema": json_schema, "strict": True},
+        # Not "strict": OpenAI's strict mode demands additionalProperties=false and every field required, which
+        # pydantic schemas with defaults do not meet; the pydantic validation after the call is the strict check.
+        "json_schema": {"name": json_schema.get("title", "output"), "schema": json_schema},
     }
 
 

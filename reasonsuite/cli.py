@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +20,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
+
+if TYPE_CHECKING:
+    from .llm import BaseLLM, LLMConfig
 
 app = typer.Typer(
     name="reasonsuite",
@@ -29,8 +34,8 @@ app = typer.Typer(
 model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct).", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 console = Console()
-_OUTPUT_TAIL = 120  # characters of the model's output shown per demo row
 err_console = Console(stderr=True)
+_OUTPUT_TAIL = 120  # characters of the model's output shown per demo row
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -116,7 +121,7 @@ def model_prepare() -> None:
 
     with _backend_errors():
         path = ensure_embedded_model()
-    console.print(f"embedded model ready: {path}")
+    typer.echo(f"embedded model ready: {path}")
 
 
 @model_app.command("info")
@@ -125,12 +130,13 @@ def model_info() -> None:
     from .llm.embedded import embedded_gguf_path, embedded_model_dir, is_converted
 
     with _backend_errors():
-        console.print(f"GGUF file:       {embedded_gguf_path()}")
+        # Plain output (no wrapping at the terminal width): scripts read these paths.
+        typer.echo(f"GGUF file:       {embedded_gguf_path()}")
     target = embedded_model_dir()
-    console.print(f"converted copy:  {target} ({'ready' if is_converted(target) else 'not yet converted'})")
+    typer.echo(f"converted copy:  {target} ({'ready' if is_converted(target) else 'not yet converted'})")
 
 
-def _load(config):
+def _load(config: LLMConfig) -> BaseLLM:
     """Load the configured backend without transformers' per-load progress bars cluttering the output."""
     from .llm import load_llm
 
@@ -145,22 +151,21 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class _backend_errors:
-    """Turn the library's expected errors into a clear message and exit code instead of a traceback."""
+@contextmanager
+def _backend_errors() -> Iterator[None]:
+    """Turn the library's expected errors into a clear message and exit code instead of a traceback.
 
-    def __enter__(self) -> None:
-        return None
+    Bad configuration exits 2; an engine that is missing or unreachable, or a model whose output never validated,
+    exits 1. Anything else is a bug and keeps its traceback.
+    """
+    from .llm import BackendUnavailableError, ConfigError, StructuredOutputError
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        from .llm import BackendUnavailableError, ConfigError, StructuredOutputError
-
-        if exc is None:
-            return False
-        if isinstance(exc, ConfigError | ValueError) and not isinstance(exc, StructuredOutputError):
-            raise fail(str(exc), 2) from None
-        if isinstance(exc, BackendUnavailableError | StructuredOutputError):
-            raise fail(str(exc), 1) from None
-        return False
+    try:
+        yield
+    except ConfigError as err:
+        raise fail(str(err), 2) from None
+    except (BackendUnavailableError, StructuredOutputError) as err:
+        raise fail(str(err), 1) from None
 
 
 def _write_atomically(path: Path, text: str) -> None:

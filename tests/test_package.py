@@ -56,3 +56,11 @@ def test_commands_keep_their_own_option_help_beside_the_shared_llm_flags() -> No
     assert "how many Recon-Eval" in result.stdout  # the command's own option, with its help and range
     assert "1<=x<=300" in result.stdout
     assert "--base-url" in result.stdout and "Model and backend" in result.stdout
+
+
+def test_model_info_prints_whole_paths_that_scripts_can_read() -> None:
+    result = subprocess.run([sys.executable, "-m", "reasonsuite", "model", "info"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    gguf_line = next(line for line in result.stdout.splitlines() if line.startswith("GGUF file:"))
+    assert Path(gguf_line.split(":", 1)[1].strip()).is_file()
+    assert "converted copy:" in result.stdout
