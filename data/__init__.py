@@ -1,5 +1,7 @@
 """Datasets shipped with the suite and their loaders (no downloads at run time)."""
 
-from .recon import answer_type_of, load_recon
+from .recon import TrainHygiene, answer_type_of, load_recon, train_hygiene
+from .recon_categories import CATEGORIES as RECON_CATEGORIES
+from .recon_categories import category_of
 
-__all__ = ["answer_type_of", "load_recon"]
+__all__ = ["RECON_CATEGORIES", "TrainHygiene", "answer_type_of", "category_of", "load_recon", "train_hygiene"]

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import ast
 import csv
+import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from datasets import Dataset
+
+from .recon_categories import category_of
 
 RECON_DIR = Path(__file__).resolve().parent / "recon"
 Split = Literal["train", "eval", "sft_cot"]
@@ -20,6 +24,9 @@ AnswerType = Literal["multiple_choice", "yes_no", "ordering", "ne_list"]
 _FILES: dict[str, str] = {"train": "train_dataset.csv", "eval": "eval_dataset.csv", "sft_cot": "sft_cot_dataset.csv"}
 _OPTION = re.compile(r"^Option \d+:")
 _ORDERING = re.compile(r"^[A-Z](?:\s*,\s*[A-Z])+$")
+
+
+log = logging.getLogger(__name__)
 
 
 class ReconFormatError(ValueError):
@@ -56,29 +63,90 @@ def parse_chat_prompt(cell: str, row: int) -> list[dict[str, str]]:
     return messages
 
 
-def load_recon(split: Split, data_dir: Path = RECON_DIR) -> Dataset:
+@dataclass(frozen=True)
+class TrainHygiene:
+    """What cleaning removed from Recon-Train: exact duplicate rows, and rows whose question is also in Recon-Eval."""
+
+    rows_read: int
+    duplicates_removed: int
+    eval_overlap_removed: int
+
+    @property
+    def rows_kept(self) -> int:
+        return self.rows_read - self.duplicates_removed - self.eval_overlap_removed
+
+
+def _read_rows(split: Split, data_dir: Path) -> list[dict[str, str]]:
+    with (data_dir / _FILES[split]).open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _question_key(prompt_cell: str) -> str:
+    """Whitespace-insensitive identity of a question, for duplicate and overlap checks."""
+    return " ".join(prompt_cell.split())
+
+
+def clean_train_rows(
+    train: list[dict[str, str]], eval_rows: list[dict[str, str]]
+) -> tuple[list[dict[str, str]], TrainHygiene]:
+    """Drop exact duplicates within train (first copy kept) and train rows whose question appears in eval."""
+    eval_questions = {_question_key(r["prompt"]) for r in eval_rows}
+    seen: set[tuple[str, str]] = set()
+    kept, duplicates, overlap = [], 0, 0
+    for row in train:
+        key = (_question_key(row["prompt"]), row["answer"].strip())
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        if key[0] in eval_questions:
+            overlap += 1
+            continue
+        kept.append(row)
+    return kept, TrainHygiene(len(train), duplicates, overlap)
+
+
+def train_hygiene(data_dir: Path = RECON_DIR) -> TrainHygiene:
+    """The counts that cleaning removes from the shipped Recon-Train (see :func:`clean_train_rows`)."""
+    return clean_train_rows(_read_rows("train", data_dir), _read_rows("eval", data_dir))[1]
+
+
+def load_recon(split: Split, data_dir: Path = RECON_DIR, *, clean: bool = True) -> Dataset:
     """One Recon split as a ``datasets.Dataset``.
 
-    train/eval rows: ``id``, ``messages`` (chat list), ``answer`` (gold), ``answer_type``.
-    sft_cot rows: ``id``, ``prompt`` (plain text), ``response`` (``<think>…</think>`` then ``\\boxed{…}``).
+    train/eval rows: ``id`` (row number in the shipped CSV), ``messages`` (chat list), ``answer`` (gold),
+    ``answer_type`` and ``category``. sft_cot rows: ``id``, ``prompt`` (plain text), ``response``
+    (``<think>…</think>`` then ``\\boxed{…}``). With ``clean`` (default), train drops duplicates and eval overlap
+    (:func:`clean_train_rows`); the counts are logged.
     """
     if split not in _FILES:
         raise ValueError(f"split: unknown Recon split {split!r}; choose one of {sorted(_FILES)}")
-    path = data_dir / _FILES[split]
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = _read_rows(split, data_dir)
+    for number, row in enumerate(rows):
+        row["_row"] = str(number)
+    if split == "train" and clean:
+        rows, hygiene = clean_train_rows(rows, _read_rows("eval", data_dir))
+        log.info(
+            "Recon-Train: %d duplicate rows and %d rows also in Recon-Eval removed; %d kept",
+            hygiene.duplicates_removed,
+            hygiene.eval_overlap_removed,
+            hygiene.rows_kept,
+        )
     if split == "sft_cot":
         return Dataset.from_list(
-            [{"id": f"recon-sft_cot-{i}", "prompt": r["prompt"], "response": r["response"]} for i, r in enumerate(rows)]
+            [{"id": f"recon-sft_cot-{r['_row']}", "prompt": r["prompt"], "response": r["response"]} for r in rows]
         )
     records = []
-    for i, r in enumerate(rows):
+    for r in rows:
+        messages = parse_chat_prompt(r["prompt"], int(r["_row"]))
+        answer_type = answer_type_of(r["answer"])
         records.append(
             {
-                "id": f"recon-{split}-{i}",
-                "messages": parse_chat_prompt(r["prompt"], i),
+                "id": f"recon-{split}-{r['_row']}",
+                "messages": messages,
                 "answer": r["answer"].strip(),
-                "answer_type": answer_type_of(r["answer"]),
+                "answer_type": answer_type,
+                "category": category_of(messages[-1]["content"], answer_type),
             }
         )
     return Dataset.from_list(records)

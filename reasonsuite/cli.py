@@ -114,6 +114,35 @@ def show_config(options: LLMOptions) -> None:
     console.print_json(json.dumps(llm_config_from(options).public_dict()))
 
 
+@app.command("data")
+def data_info() -> None:
+    """Show the shipped datasets: Recon split sizes, what cleaning removed from train, and the eval categories."""
+    from collections import Counter
+
+    from .data import load_recon, train_hygiene
+
+    hygiene = train_hygiene()
+    table = Table(title="Recon sets (data/recon, see PROVENANCE.md)")
+    for column in ("split", "rows", "note"):
+        table.add_column(column)
+    table.add_row(
+        "train",
+        str(hygiene.rows_kept),
+        f"{hygiene.rows_read} shipped; {hygiene.duplicates_removed} duplicates and "
+        f"{hygiene.eval_overlap_removed} rows also in eval removed",
+    )
+    evaluation = load_recon("eval")
+    table.add_row("eval", str(len(evaluation)), "")
+    table.add_row("sft_cot", str(len(load_recon("sft_cot"))), "chain-of-thought responses for SFT")
+    console.print(table)
+    categories = Table(title="Recon-Eval categories")
+    categories.add_column("category")
+    categories.add_column("questions", justify="right")
+    for name, count in sorted(Counter(evaluation["category"]).items()):
+        categories.add_row(name, str(count))
+    console.print(categories)
+
+
 @model_app.command("prepare")
 def model_prepare() -> None:
     """Convert the embedded GGUF model to a cached safetensors folder (once; later calls return at once)."""

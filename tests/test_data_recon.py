@@ -8,7 +8,8 @@ import re
 import pytest
 
 from reasonsuite.data import answer_type_of, load_recon
-from reasonsuite.data.recon import RECON_DIR, ReconFormatError, parse_chat_prompt
+from reasonsuite.data.recon import RECON_DIR, ReconFormatError, clean_train_rows, parse_chat_prompt, train_hygiene
+from reasonsuite.data.recon_categories import CATEGORIES
 
 
 def _documented_hashes() -> dict[str, tuple[int, str]]:
@@ -25,8 +26,44 @@ def test_provenance_lists_every_file_with_its_sha256() -> None:
 
 
 @pytest.mark.parametrize(("split", "rows"), [("train", 1800), ("eval", 300), ("sft_cot", 866)])
-def test_split_sizes(split: str, rows: int) -> None:
-    assert len(load_recon(split)) == rows
+def test_shipped_split_sizes(split: str, rows: int) -> None:
+    assert len(load_recon(split, clean=False)) == rows
+
+
+def test_train_hygiene_removes_duplicates_and_eval_overlap() -> None:
+    hygiene = train_hygiene()
+    assert (hygiene.rows_read, hygiene.duplicates_removed, hygiene.eval_overlap_removed) == (1800, 54, 9)
+    train = load_recon("train")
+    assert len(train) == hygiene.rows_kept == 1737
+    eval_questions = {" ".join(r["messages"][-1]["content"].split()) for r in load_recon("eval")}
+    train_questions = [" ".join(r["messages"][-1]["content"].split()) for r in train]
+    assert not eval_questions & set(train_questions)
+    assert len(set(zip(train_questions, train["answer"], strict=True))) == len(train)
+
+
+def test_hygiene_keeps_the_first_copy_and_counts_each_removal() -> None:
+    train = [
+        {"prompt": "q1", "answer": "Yes"},
+        {"prompt": "q1 ", "answer": "Yes"},  # the same question up to whitespace
+        {"prompt": "q2", "answer": "No"},
+        {"prompt": "q3", "answer": "No"},
+    ]
+    kept, hygiene = clean_train_rows(train, [{"prompt": "q3", "answer": "No"}])
+    assert [r["prompt"] for r in kept] == ["q1", "q2"]
+    assert (hygiene.duplicates_removed, hygiene.eval_overlap_removed, hygiene.rows_kept) == (1, 1, 2)
+
+
+def test_recon_eval_splits_into_15_categories_of_20() -> None:
+    categories = load_recon("eval")["category"]
+    counts = {name: categories.count(name) for name in set(categories)}
+    assert len(CATEGORIES) == 15
+    assert counts == dict.fromkeys(CATEGORIES, 20)
+    # The shipped file lists the categories in blocks of 20; the content rules recover exactly those blocks.
+    assert all(len(set(categories[b * 20 : (b + 1) * 20])) == 1 for b in range(15))
+
+
+def test_every_train_row_gets_a_known_category() -> None:
+    assert set(load_recon("train")["category"]) == set(CATEGORIES)
 
 
 def test_eval_rows_are_parsed_chats_with_typed_answers() -> None:
@@ -35,6 +72,7 @@ def test_eval_rows_are_parsed_chats_with_typed_answers() -> None:
     assert first["messages"][0]["role"] == "user"
     assert "Question:" in first["messages"][0]["content"]
     assert first["answer"] == "Option 1: Both firms engage in a price war every year"
+    assert first["category"] == "repeated_game_sustainable_outcome"
     counts: dict[str, int] = {}
     for answer_type in dataset["answer_type"]:
         counts[answer_type] = counts.get(answer_type, 0) + 1
