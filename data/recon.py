@@ -24,6 +24,7 @@ AnswerType = Literal["multiple_choice", "yes_no", "ordering", "ne_list"]
 _FILES: dict[str, str] = {"train": "train_dataset.csv", "eval": "eval_dataset.csv", "sft_cot": "sft_cot_dataset.csv"}
 _OPTION = re.compile(r"^Option \d+:")
 _ORDERING = re.compile(r"^[A-Z](?:\s*,\s*[A-Z])+$")
+_OPTION_LINE = re.compile(r"^Option (\d+):\s*(.*?)\s*$", re.MULTILINE)
 
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,17 @@ def answer_type_of(answer: str) -> AnswerType:
     if _ORDERING.match(text):
         return "ordering"
     raise ReconFormatError(f"answer {answer!r} has none of the known answer forms")
+
+
+def options_of(question: str) -> list[str]:
+    """The texts of a multiple-choice question's options, in order (``Option 1: …`` lines after ``Options:``)."""
+    _, found, listing = question.rpartition("Options:")
+    if not found:
+        return []
+    numbered = _OPTION_LINE.findall(listing)
+    if [int(n) for n, _ in numbered] != list(range(1, len(numbered) + 1)):
+        raise ReconFormatError(f"options are not numbered 1..n: {[n for n, _ in numbered]}")
+    return [text for _, text in numbered]
 
 
 def parse_chat_prompt(cell: str, row: int) -> list[dict[str, str]]:
@@ -115,8 +127,9 @@ def load_recon(split: Split, data_dir: Path = RECON_DIR, *, clean: bool = True) 
     """One Recon split as a ``datasets.Dataset``.
 
     train/eval rows: ``id`` (row number in the shipped CSV), ``messages`` (chat list), ``answer`` (gold),
-    ``answer_type`` and ``category``. sft_cot rows: ``id``, ``prompt`` (plain text), ``response``
-    (``<think>…</think>`` then ``\\boxed{…}``). With ``clean`` (default), train drops duplicates and eval overlap
+    ``answer_type``, ``category`` and ``options`` (option texts of multiple-choice questions, else empty).
+    sft_cot rows: ``id``, ``prompt`` (plain text), ``response`` (``<think>…</think>`` then ``\\boxed{…}``).
+    With ``clean`` (default), train drops duplicates and eval overlap
     (:func:`clean_train_rows`); the counts are logged.
     """
     if split not in _FILES:
@@ -147,6 +160,7 @@ def load_recon(split: Split, data_dir: Path = RECON_DIR, *, clean: bool = True) 
                 "answer": r["answer"].strip(),
                 "answer_type": answer_type,
                 "category": category_of(messages[-1]["content"], answer_type),
+                "options": options_of(messages[-1]["content"]) if answer_type == "multiple_choice" else [],
             }
         )
     return Dataset.from_list(records)

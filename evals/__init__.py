@@ -1,6 +1,7 @@
 """Evaluation of any backend on the reasoning benchmarks, with per-sample records."""
 
 from .answers import Verdict, check_answer, extract_answer
-from .recon_sample import SampleRun, run_recon_sample
+from .runner import run_eval
+from .tasks import TaskSpec, load_task, task_names
 
-__all__ = ["SampleRun", "Verdict", "check_answer", "extract_answer", "run_recon_sample"]
+__all__ = ["TaskSpec", "Verdict", "check_answer", "extract_answer", "load_task", "run_eval", "task_names"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,9 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
 
 if TYPE_CHECKING:
@@ -33,9 +32,9 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct).", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+app.add_typer(eval_app, name="eval")
 console = Console()
 err_console = Console(stderr=True)
-_OUTPUT_TAIL = 120  # characters of the model's output shown per demo row
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -50,42 +49,12 @@ def demo(
     options: LLMOptions,
     n: Annotated[int, typer.Option("--n", min=1, max=300, help="how many Recon-Eval questions to answer")] = 10,
     max_new_tokens: Annotated[int, typer.Option(help="tokens each answer may use")] = 384,
-    output: Annotated[Path | None, typer.Option(help="also write the per-sample records as JSON here")] = None,
+    out: Annotated[Path | None, typer.Option(help="keep the run folder (samples.jsonl, results.json) here")] = None,
 ) -> None:
-    """Answer N Recon economic-reasoning questions with a backend and print each answer and the accuracy."""
-    from .evals import run_recon_sample
+    """Answer N Recon economic-reasoning questions; print each answer and the per-category summary with baselines."""
+    from .eval_cli import demo as run_demo
 
-    config = llm_config_from(options, max_new_tokens=max_new_tokens)
-    console.print(f"[bold]backend[/] {config.backend}  [bold]model[/] {config.model}  [bold]questions[/] {n}")
-    with _backend_errors():
-        with _load(config) as llm:
-            started = time.perf_counter()
-            run = run_recon_sample(llm, n=n, params=config.sampling())
-            elapsed = time.perf_counter() - started
-    table = Table(title=f"Recon-Eval, first {n} questions — {run.model}", show_lines=True)
-    for column in ("#", "question", "gold", "extracted answer", "end of the model's output", "ok"):
-        table.add_column(column, overflow="fold")
-    for i, sample in enumerate(run.samples, 1):
-        extracted = sample.verdict.extracted or f"[dim]({sample.verdict.reason})[/]"
-        ending = " ".join(sample.output.split())[-_OUTPUT_TAIL:] or "(empty)"
-        table.add_row(
-            str(i),
-            _shorten(sample.question, 140),
-            sample.gold,
-            extracted,
-            escape(ending),
-            "✔" if sample.verdict.correct else "✘",
-        )
-    console.print(table)
-    correct = sum(s.verdict.correct for s in run.samples)
-    tokens = sum(s.completion_tokens for s in run.samples)
-    console.print(
-        f"[bold]accuracy[/] {correct}/{len(run.samples)} = {run.accuracy:.1%}   "
-        f"[dim]{tokens} tokens generated in {elapsed:.1f} s ({tokens / elapsed:.0f} tokens/s)[/]"
-    )
-    if output is not None:
-        _write_atomically(output, run.model_dump_json(indent=2))
-        console.print(f"records written to {output}")
+    run_demo(options, n, max_new_tokens, out)
 
 
 @app.command()
@@ -97,8 +66,8 @@ def generate(
 ) -> None:
     """Send one prompt to the configured backend and print the completion and its token counts."""
     config = llm_config_from(options, max_new_tokens=max_new_tokens)
-    with _backend_errors():
-        with _load(config) as llm:
+    with backend_errors():
+        with load_backend(config) as llm:
             generation = llm.generate([prompt])[0]
     console.print(generation.text, highlight=False, markup=False)
     err_console.print(
@@ -148,7 +117,7 @@ def model_prepare() -> None:
     """Convert the embedded GGUF model to a cached safetensors folder (once; later calls return at once)."""
     from .llm.embedded import ensure_embedded_model
 
-    with _backend_errors():
+    with backend_errors():
         path = ensure_embedded_model()
     typer.echo(f"embedded model ready: {path}")
 
@@ -158,14 +127,14 @@ def model_info() -> None:
     """Show where the embedded model's GGUF file and converted copy are."""
     from .llm.embedded import embedded_gguf_path, embedded_model_dir, is_converted
 
-    with _backend_errors():
+    with backend_errors():
         # Plain output (no wrapping at the terminal width): scripts read these paths.
         typer.echo(f"GGUF file:       {embedded_gguf_path()}")
     target = embedded_model_dir()
     typer.echo(f"converted copy:  {target} ({'ready' if is_converted(target) else 'not yet converted'})")
 
 
-def _load(config: LLMConfig) -> BaseLLM:
+def load_backend(config: LLMConfig) -> BaseLLM:
     """Load the configured backend without transformers' per-load progress bars cluttering the output."""
     from .llm import load_llm
 
@@ -176,12 +145,8 @@ def _load(config: LLMConfig) -> BaseLLM:
     return load_llm(config)
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @contextmanager
-def _backend_errors() -> Iterator[None]:
+def backend_errors() -> Iterator[None]:
     """Turn the library's expected errors into a clear message and exit code instead of a traceback.
 
     Bad configuration exits 2; an engine that is missing or unreachable, or a model whose output never validated,
@@ -195,14 +160,6 @@ def _backend_errors() -> Iterator[None]:
         raise fail(str(err), 2) from None
     except (BackendUnavailableError, StructuredOutputError) as err:
         raise fail(str(err), 1) from None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so that a crash never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 def main() -> None:

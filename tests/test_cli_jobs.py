@@ -15,18 +15,20 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "reasonsuite", *args], capture_output=True, text=True, timeout=600)
 
 
-def test_demo_answers_questions_and_reports_accuracy(tmp_path) -> None:
-    output = tmp_path / "records" / "demo.json"
-    result = run_cli("demo", "--n", "2", "--max-new-tokens", "24", "--output", str(output))
+def test_demo_answers_questions_and_reports_the_summary(tmp_path) -> None:
+    out = tmp_path / "demo-run"
+    result = run_cli("demo", "--n", "2", "--max-new-tokens", "24", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "accuracy" in result.stdout and "/2 = " in result.stdout
-    record = json.loads(output.read_text())
-    assert record["model"] == "hf:SmolLM2-135M-Instruct"
-    assert [s["id"] for s in record["samples"]] == ["recon-eval-0", "recon-eval-1"]
-    for sample in record["samples"]:
-        assert sample["output"] and 0 < sample["completion_tokens"] <= 24
-        assert isinstance(sample["verdict"]["correct"], bool)
-    assert not list(output.parent.glob(".*.tmp"))  # the atomic write left no temporary file
+    assert "recon-eval-0" in result.stdout and "recon-eval-1" in result.stdout
+    assert "overall" in result.stdout and "always option 1" in result.stdout
+    records = [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
+    assert [r["doc_id"] for r in records] == ["recon-eval-0", "recon-eval-1"]
+    for record in records:
+        assert record["response"] and 0 < record["completion_tokens"] <= 24
+        assert isinstance(record["correct"], bool)
+    results = json.loads((out / "results.json").read_text())
+    assert results["model"] == "hf:SmolLM2-135M-Instruct" and results["completed"] == 2
+    assert not list(out.glob(".*.tmp"))  # atomic writes left no temporary file
 
 
 def test_generate_prints_completion_and_token_counts() -> None:

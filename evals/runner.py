@@ -1,0 +1,186 @@
+"""Batch evaluation of one backend on one task: per-sample records, resumable, then a results summary.
+
+Layout of a run folder (like lm-evaluation-harness, so a person can audit it sample by sample)::
+
+    run.json        what was run: task, model, decoding settings (a resumed run must match it)
+    samples.jsonl   one record per item: prompt, target, response, extracted answer, verdict, category, tokens, time
+    results.json    accuracy overall and per category with 95% Wilson intervals, baselines on the same items,
+                    extraction failures, throughput, config, package versions and git commit
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from datasets import Dataset
+
+from ..llm import LLM, SamplingParams
+from .answers import check_answer
+from .baselines import Baseline, always_option_1, make_category_majority, make_random_valid
+from .provenance import git_commit, package_versions
+from .records import append_records, read_records, write_json_atomically
+from .stats import wilson_interval
+from .tasks import TaskSpec
+
+Progress = Callable[[int], None]
+
+
+class RunMismatchError(ValueError):
+    """The output folder holds a run of another task, model or decoding setting; resuming would mix them."""
+
+
+def select_items(task: TaskSpec, limit: int | None) -> Dataset:
+    items = task.documents()
+    if limit is not None:
+        if limit < 1:
+            raise ValueError(f"limit: must be at least 1, got {limit}")
+        items = items.select(range(min(limit, len(items))))
+    return items
+
+
+def run_eval(
+    task: TaskSpec,
+    llm: LLM,
+    out: Path,
+    params: SamplingParams,
+    *,
+    limit: int | None = None,
+    chunk_size: int = 32,
+    config: dict[str, Any] | None = None,
+    on_progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Evaluate ``llm`` on ``task`` into ``out``, skipping items already recorded there; returns the results dict.
+
+    Items are generated ``chunk_size`` at a time (one batch for hf/vllm, concurrent requests for openai) and their
+    records appended after each chunk, so a killed run loses at most one chunk of work.
+    """
+    items = select_items(task, limit)
+    out.mkdir(parents=True, exist_ok=True)
+    identity = {"task": task.name, "model": llm.name, "params": params.model_dump(mode="json")}
+    _check_identity(out / "run.json", identity, config)
+    samples_path = out / "samples.jsonl"
+    done = {r["doc_id"] for r in read_records(samples_path)}
+    pending = [item for item in items if item["id"] not in done]
+    if on_progress is not None and len(done):
+        on_progress(len(items) - len(pending))
+    for start in range(0, len(pending), chunk_size):
+        chunk = pending[start : start + chunk_size]
+        started = time.perf_counter()
+        generations = llm.generate([item["messages"] for item in chunk], params)
+        share = (time.perf_counter() - started) / len(chunk)
+        append_records(samples_path, [_record(item, g, share) for item, g in zip(chunk, generations, strict=True)])
+        if on_progress is not None:
+            on_progress(len(chunk))
+    results = summarise(task, items, read_records(samples_path), identity, config)
+    write_json_atomically(out / "results.json", results)
+    return results
+
+
+def _check_identity(path: Path, identity: dict[str, Any], config: dict[str, Any] | None) -> None:
+    if path.exists():
+        recorded = json.loads(path.read_text())
+        mismatched = [key for key in identity if recorded.get(key) != identity[key]]
+        if mismatched:
+            raise RunMismatchError(
+                f"out: {path.parent} holds a run with another {', '.join(mismatched)} "
+                f"({', '.join(f'{k}={recorded.get(k)!r}' for k in mismatched)}); choose another --out"
+            )
+        return
+    write_json_atomically(path, {**identity, "config": config or {}, "started": _now()})
+
+
+def _record(item: dict[str, Any], generation: Any, seconds: float) -> dict[str, Any]:
+    verdict = check_answer(generation.text, item["answer"], item["answer_type"])
+    return {
+        "doc_id": item["id"],
+        "category": item["category"],
+        "answer_type": item["answer_type"],
+        "prompt": item["messages"],
+        "target": item["answer"],
+        "response": generation.text,
+        "extracted": verdict.extracted,
+        "correct": verdict.correct,
+        "reason": verdict.reason,
+        "prompt_tokens": generation.prompt_tokens,
+        "completion_tokens": generation.completion_tokens,
+        "finish_reason": generation.finish_reason,
+        "seconds": round(seconds, 4),
+    }
+
+
+def accuracy_table(rows: Sequence[tuple[str, bool]]) -> dict[str, Any]:
+    """Overall and per-category accuracy with 95% Wilson intervals from (category, correct) pairs."""
+
+    def cell(flags: list[bool]) -> dict[str, Any]:
+        low, high = wilson_interval(sum(flags), len(flags))
+        return {"n": len(flags), "correct": sum(flags), "accuracy": sum(flags) / len(flags), "ci95": [low, high]}
+
+    by_category: dict[str, list[bool]] = {}
+    for category, correct in rows:
+        by_category.setdefault(category, []).append(correct)
+    return {
+        "overall": cell([c for _, c in rows]),
+        "per_category": {name: cell(flags) for name, flags in sorted(by_category.items())},
+    }
+
+
+def baselines_for(task: TaskSpec) -> dict[str, Baseline]:
+    baselines: dict[str, Baseline] = {"always_option_1": always_option_1, "random_valid": make_random_valid(seed=0)}
+    reference = task.majority_source()
+    if reference is not None:
+        baselines["category_majority"] = make_category_majority(reference)
+    return baselines
+
+
+def score_baselines(task: TaskSpec, items: Dataset) -> dict[str, Any]:
+    """Each baseline's accuracy table on ``items``, scored by the same checker as the model."""
+    scored = {}
+    for name, baseline in baselines_for(task).items():
+        rows = [
+            (item["category"], check_answer(baseline(item), item["answer"], item["answer_type"]).correct)
+            for item in items
+        ]
+        scored[name] = accuracy_table(rows)
+    return scored
+
+
+def summarise(
+    task: TaskSpec,
+    items: Dataset,
+    records: list[dict[str, Any]],
+    identity: dict[str, Any],
+    config: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """results.json for the records of ``items`` (records of items outside the selection are ignored)."""
+    wanted = set(items["id"])
+    by_id = {r["doc_id"]: r for r in records if r["doc_id"] in wanted}
+    chosen = [by_id[i] for i in items["id"] if i in by_id]
+    seconds = sum(r["seconds"] for r in chosen)
+    completion_tokens = sum(r["completion_tokens"] for r in chosen)
+    return {
+        "task": task.name,
+        "model": identity["model"],
+        "params": identity["params"],
+        "items": len(items),
+        "completed": len(chosen),
+        "accuracy": accuracy_table([(r["category"], r["correct"]) for r in chosen]) if chosen else None,
+        "extraction_failure_rate": sum(r["extracted"] is None for r in chosen) / len(chosen) if chosen else None,
+        "truncated_rate": sum(r["finish_reason"] == "length" for r in chosen) / len(chosen) if chosen else None,
+        "baselines": score_baselines(task, items),
+        "tokens": {"prompt": sum(r["prompt_tokens"] for r in chosen), "completion": completion_tokens},
+        "generation_seconds": round(seconds, 2),
+        "completion_tokens_per_s": round(completion_tokens / seconds, 2) if seconds else None,
+        "config": config or {},
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "finished": _now(),
+    }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

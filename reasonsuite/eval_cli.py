@@ -1,0 +1,148 @@
+"""``reasonsuite eval …`` and the demo: run a task through the evaluation runner and show the results."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .llm_options import LLMOptions, llm_config_from, with_llm_options
+
+eval_app = typer.Typer(help="Batch evaluation on the reasoning benchmarks.", no_args_is_help=True)
+# Piped output (make, CI logs) gets a fixed width wide enough for the category tables instead of rich's 80.
+console = Console() if sys.stdout.isatty() else Console(width=130)
+_OUTPUT_TAIL = 120  # characters of the model's output shown per demo row
+
+
+def run_task(
+    options: LLMOptions, task_name: str, out: Path, limit: int | None, max_new_tokens: int, chunk_size: int
+) -> dict[str, Any]:
+    """Load the task and the backend, run the evaluation with a progress bar, return results.json's content."""
+    from .cli import backend_errors, fail, load_backend
+    from .evals.records import CorruptRecordsError
+    from .evals.runner import RunMismatchError, run_eval, select_items
+    from .evals.tasks import UnknownTaskError, load_task
+
+    config = llm_config_from(options, max_new_tokens=max_new_tokens)
+    try:
+        task = load_task(task_name)
+        total = len(select_items(task, limit))
+    except (UnknownTaskError, ValueError) as err:
+        raise fail(str(err)) from None
+    console.print(
+        f"[bold]task[/] {task.name} ({total} items)  [bold]backend[/] {config.backend}  [bold]model[/] {config.model}"
+        f"  [bold]out[/] {out}"
+    )
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with backend_errors(), load_backend(config) as llm, Progress(*columns, console=console) as progress:
+        bar = progress.add_task("answering", total=total)
+        try:
+            return run_eval(
+                task,
+                llm,
+                out,
+                config.sampling(),
+                limit=limit,
+                chunk_size=chunk_size,
+                config=config.public_dict(),
+                on_progress=lambda n: progress.advance(bar, n),
+            )
+        except (RunMismatchError, CorruptRecordsError) as err:
+            raise fail(str(err)) from None
+
+
+def _pct(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return "–"
+    low, high = cell["ci95"]
+    return f"{cell['accuracy']:.1%} [{low:.0%}–{high:.0%}]"
+
+
+def results_table(results: dict[str, Any]) -> Table:
+    """Per-category accuracy of the model beside the baselines, with 95% Wilson intervals."""
+    baselines = results["baselines"]
+    table = Table(title=f"{results['task']} — {results['model']} ({results['completed']}/{results['items']} items)")
+    table.add_column("category")
+    table.add_column("n", justify="right")
+    table.add_column("model", justify="right")
+    for name in baselines:
+        table.add_column(name.replace("_", " "), justify="right", style="dim")
+    accuracy = results["accuracy"] or {"per_category": {}, "overall": None}
+    for category, cell in accuracy["per_category"].items():
+        table.add_row(
+            category, str(cell["n"]), _pct(cell), *(_pct(b["per_category"].get(category)) for b in baselines.values())
+        )
+    table.add_section()
+    table.add_row(
+        "overall",
+        str(results["completed"]),
+        _pct(accuracy["overall"]),
+        *(_pct(b["overall"]) for b in baselines.values()),
+    )
+    return table
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    console.print(results_table(results))
+    failures = results["extraction_failure_rate"]
+    rate = results["completion_tokens_per_s"]
+    console.print(
+        f"extraction failures {failures:.1%}, answers cut off at max tokens {results['truncated_rate']:.1%}; "
+        f"{results['tokens']['completion']} tokens in {results['generation_seconds']:.1f} s"
+        + (f" ({rate:.1f} tokens/s)" if rate else "")
+    )
+
+
+def samples_table(out: Path) -> Table:
+    """One row per answered item: question, gold, extracted answer, the end of the model's output."""
+    from .evals.records import read_records
+
+    table = Table(title="answers", show_lines=True)
+    for column in ("item", "gold", "extracted answer", "end of the model's output", "ok"):
+        table.add_column(column, overflow="fold")
+    for record in read_records(out / "samples.jsonl"):
+        extracted = escape(record["extracted"]) if record["extracted"] else f"[dim]({escape(record['reason'])})[/]"
+        ending = " ".join(record["response"].split())[-_OUTPUT_TAIL:] or "(empty)"
+        table.add_row(
+            record["doc_id"], escape(record["target"]), extracted, escape(ending), "✔" if record["correct"] else "✘"
+        )
+    return table
+
+
+@eval_app.command("run")
+@with_llm_options
+def eval_run(
+    options: LLMOptions,
+    task: Annotated[str, typer.Option(help="task name (evals/tasks/*.yaml)")] = "recon-eval",
+    out: Annotated[Path | None, typer.Option(help="run folder; an existing one is resumed")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="only the first N items")] = None,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="tokens each answer may use")] = 512,
+    chunk_size: Annotated[int, typer.Option(min=1, help="items per batch (and per checkpoint)")] = 32,
+) -> None:
+    """Evaluate a backend on a task: samples.jsonl + results.json in --out, resumable after a crash."""
+    out = out or Path("runs") / f"{task}-{(options.model or 'embedded').replace('/', '_')}"
+    results = run_task(options, task, out, limit, max_new_tokens, chunk_size)
+    print_summary(results)
+    console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
+
+
+def demo(options: LLMOptions, n: int, max_new_tokens: int, output: Path | None) -> None:
+    """The main job of `make demo`: the first N Recon-Eval questions, each answer, and the eval summary."""
+    with tempfile.TemporaryDirectory(prefix="reasonsuite-demo-") as scratch:
+        out = output or Path(scratch)
+        results = run_task(options, "recon-eval", out, n, max_new_tokens, chunk_size=32)
+        console.print(samples_table(out))
+    print_summary(results)
