@@ -51,6 +51,16 @@ def append_records(path: Path, records: list[dict[str, Any]]) -> None:
         os.fsync(f.fileno())
 
 
+def write_records_atomically(path: Path, records: list[dict[str, Any]]) -> None:
+    """Replace the whole records file at once (for re-scoring): a temporary file, fsynced, then renamed."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as f:
+        f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
 def write_json_atomically(path: Path, value: Any) -> None:
     """Write JSON via a temporary file and rename: readers see the old file or the new one, never half of one."""
     tmp = path.with_name(f".{path.name}.tmp")

@@ -23,9 +23,9 @@ from ..llm import LLM, SamplingParams
 from .answers import check_answer
 from .baselines import Baseline, always_option_1, make_category_majority, make_random_valid
 from .provenance import git_commit, package_versions
-from .records import append_records, read_records, write_json_atomically
+from .records import append_records, read_records, write_json_atomically, write_records_atomically
 from .stats import wilson_interval
-from .tasks import TaskSpec
+from .tasks import TaskSpec, load_task
 
 Progress = Callable[[int], None]
 
@@ -77,6 +77,28 @@ def run_eval(
         if on_progress is not None:
             on_progress(len(chunk))
     results = summarise(task, items, read_records(samples_path), identity, config)
+    write_json_atomically(out / "results.json", results)
+    return results
+
+
+def rescore(out: Path) -> dict[str, Any]:
+    """Re-check every recorded response with the current answer checker; rewrite samples.jsonl and results.json.
+
+    The checker improves over time; the model's responses do not change, so a run can be re-scored without
+    generating again. Only the verdict fields change, and the records file is replaced in one rename.
+    """
+    run = json.loads((out / "run.json").read_text())
+    task = load_task(run["task"])
+    records = read_records(out / "samples.jsonl")
+    for record in records:
+        verdict = check_answer(record["response"], record["target"], record["answer_type"])
+        record.update(extracted=verdict.extracted, correct=verdict.correct, reason=verdict.reason)
+    write_records_atomically(out / "samples.jsonl", records)
+    done = {r["doc_id"] for r in records}
+    documents = task.documents()
+    items = documents.select([i for i, doc_id in enumerate(documents["id"]) if doc_id in done])
+    identity = {key: run[key] for key in ("task", "model", "params")}
+    results = summarise(task, items, records, identity, run.get("config"))
     write_json_atomically(out / "results.json", results)
     return results
 

@@ -139,6 +139,19 @@ def eval_run(
     console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
 
 
+@eval_app.command("rescore")
+def eval_rescore(
+    out: Annotated[Path, typer.Argument(help="run folder to re-check with the current answer checker")],
+) -> None:
+    """Re-check a finished or partial run's responses with the current checker (no generation) and re-summarise."""
+    from .cli import fail
+    from .evals.runner import rescore
+
+    if not (out / "run.json").is_file():
+        raise fail(f"out: {out} is not a run folder (no run.json)")
+    print_summary(rescore(out))
+
+
 def demo(options: LLMOptions, n: int, max_new_tokens: int, output: Path | None) -> None:
     """The main job of `make demo`: the first N Recon-Eval questions, each answer, and the eval summary."""
     with tempfile.TemporaryDirectory(prefix="reasonsuite-demo-") as scratch:

@@ -59,6 +59,14 @@ def test_sigkilled_run_resumes_with_every_sample_exactly_once(tmp_path) -> None:
     finished = subprocess.run(_cli(out), capture_output=True, text=True, timeout=600)  # nothing left to do
     assert finished.returncode == 0 and len(_ids(out)) == 6
 
+    before = (out / "samples.jsonl").read_text()
+    rescored = subprocess.run(
+        [sys.executable, "-m", "reasonsuite", "eval", "rescore", str(out)], capture_output=True, text=True, timeout=300
+    )
+    assert rescored.returncode == 0, rescored.stderr
+    assert (out / "samples.jsonl").read_text() == before  # same checker, same verdicts, same records
+    assert json.loads((out / "results.json").read_text())["completed"] == 6
+
     changed = subprocess.run(_cli(out, "--temperature", "0.5"), capture_output=True, text=True, timeout=600)
     assert changed.returncode == 2
     assert "holds a run with another params" in changed.stderr
