@@ -61,8 +61,12 @@ def write_records_atomically(path: Path, records: list[dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
-def write_json_atomically(path: Path, value: Any) -> None:
-    """Write JSON via a temporary file and rename: readers see the old file or the new one, never half of one."""
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename: readers see the old file or the new one, never half of one."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    tmp.write_text(text)
     os.replace(tmp, path)
+
+
+def write_json_atomically(path: Path, value: Any) -> None:
+    write_text_atomically(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")

@@ -152,6 +152,30 @@ def eval_rescore(
     print_summary(rescore(out))
 
 
+@eval_app.command("compare")
+def eval_compare(
+    runs: Annotated[list[Path], typer.Argument(help="run folders; the first is the reference for paired tests")],
+    markdown_out: Annotated[Path | None, typer.Option("--markdown", help="also write the table here")] = None,
+    chart: Annotated[Path | None, typer.Option(help="write a PNG bar chart with error bars here")] = None,
+) -> None:
+    """Per-category accuracy of several runs side by side, McNemar tests against the first, and a bar chart."""
+    from .cli import fail
+    from .evals.compare import bar_chart, load_run, markdown
+    from .evals.records import write_text_atomically
+
+    try:
+        loaded = [load_run(path) for path in runs]
+        text = markdown(loaded)
+    except (FileNotFoundError, ValueError) as err:
+        raise fail(str(err)) from None
+    typer.echo(text)
+    if markdown_out is not None:
+        write_text_atomically(markdown_out, text)
+    if chart is not None:
+        bar_chart(loaded, chart)
+        console.print(f"chart: {chart}")
+
+
 def demo(options: LLMOptions, n: int, max_new_tokens: int, output: Path | None) -> None:
     """The main job of `make demo`: the first N Recon-Eval questions, each answer, and the eval summary."""
     with tempfile.TemporaryDirectory(prefix="reasonsuite-demo-") as scratch:
