@@ -24,6 +24,7 @@ from .answers import check_answer
 from .baselines import Baseline, always_option_1, make_category_majority, make_random_valid
 from .provenance import git_commit, package_versions
 from .records import append_records, read_records, write_json_atomically, write_records_atomically
+from .shuffle import base_id, option_variants, position_bias
 from .stats import wilson_interval
 from .tasks import TaskSpec, load_task
 
@@ -51,23 +52,31 @@ def run_eval(
     *,
     limit: int | None = None,
     chunk_size: int = 32,
+    shuffle_options: int = 0,
     config: dict[str, Any] | None = None,
     on_progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``llm`` on ``task`` into ``out``, skipping items already recorded there; returns the results dict.
 
     Items are generated ``chunk_size`` at a time (one batch for hf/vllm, concurrent requests for openai) and their
-    records appended after each chunk, so a killed run loses at most one chunk of work.
+    records appended after each chunk, so a killed run loses at most one chunk of work. With ``shuffle_options=K``
+    each multiple-choice item is also asked with up to K permutations of its options (a position-bias probe).
     """
     items = select_items(task, limit)
+    asked = expand_with_variants(items, shuffle_options)
     out.mkdir(parents=True, exist_ok=True)
-    identity = {"task": task.name, "model": llm.name, "params": params.model_dump(mode="json")}
+    identity = {
+        "task": task.name,
+        "model": llm.name,
+        "params": params.model_dump(mode="json"),
+        "shuffle_options": shuffle_options,
+    }
     _check_identity(out / "run.json", identity, config)
     samples_path = out / "samples.jsonl"
     done = {r["doc_id"] for r in read_records(samples_path)}
-    pending = [item for item in items if item["id"] not in done]
+    pending = [item for item in asked if item["id"] not in done]
     if on_progress is not None and len(done):
-        on_progress(len(items) - len(pending))
+        on_progress(len(asked) - len(pending))
     for start in range(0, len(pending), chunk_size):
         chunk = pending[start : start + chunk_size]
         started = time.perf_counter()
@@ -96,17 +105,27 @@ def rescore(out: Path) -> dict[str, Any]:
     write_records_atomically(out / "samples.jsonl", records)
     done = {r["doc_id"] for r in records}
     documents = task.documents()
-    items = documents.select([i for i, doc_id in enumerate(documents["id"]) if doc_id in done])
-    identity = {key: run[key] for key in ("task", "model", "params")}
+    base_done = {base_id(doc_id) for doc_id in done}
+    items = documents.select([i for i, doc_id in enumerate(documents["id"]) if doc_id in base_done])
+    identity = {key: run.get(key, 0) for key in ("task", "model", "params", "shuffle_options")}
     results = summarise(task, items, records, identity, run.get("config"))
     write_json_atomically(out / "results.json", results)
     return results
 
 
+def expand_with_variants(items: Dataset, shuffle_options: int) -> list[dict[str, Any]]:
+    """The items to ask: each item, followed by its option-permuted variants when ``shuffle_options`` > 0."""
+    asked = []
+    for item in items:
+        asked.append(item)
+        asked.extend(option_variants(item, shuffle_options))
+    return asked
+
+
 def _check_identity(path: Path, identity: dict[str, Any], config: dict[str, Any] | None) -> None:
     if path.exists():
         recorded = json.loads(path.read_text())
-        mismatched = [key for key in identity if recorded.get(key) != identity[key]]
+        mismatched = [key for key in identity if recorded.get(key, 0) != identity[key]]
         if mismatched:
             raise RunMismatchError(
                 f"out: {path.parent} holds a run with another {', '.join(mismatched)} "
@@ -118,7 +137,7 @@ def _check_identity(path: Path, identity: dict[str, Any], config: dict[str, Any]
 
 def _record(item: dict[str, Any], generation: Any, seconds: float) -> dict[str, Any]:
     verdict = check_answer(generation.text, item["answer"], item["answer_type"])
-    return {
+    record = {
         "doc_id": item["id"],
         "category": item["category"],
         "answer_type": item["answer_type"],
@@ -133,6 +152,9 @@ def _record(item: dict[str, Any], generation: Any, seconds: float) -> dict[str, 
         "finish_reason": generation.finish_reason,
         "seconds": round(seconds, 4),
     }
+    if "permutation" in item:
+        record["permutation"] = item["permutation"]
+    return record
 
 
 def accuracy_table(rows: Sequence[tuple[str, bool]]) -> dict[str, Any]:
@@ -182,8 +204,9 @@ def summarise(
     wanted = set(items["id"])
     by_id = {r["doc_id"]: r for r in records if r["doc_id"] in wanted}
     chosen = [by_id[i] for i in items["id"] if i in by_id]
-    seconds = sum(r["seconds"] for r in chosen)
-    completion_tokens = sum(r["completion_tokens"] for r in chosen)
+    probes = [r for r in records if base_id(r["doc_id"]) in wanted]
+    seconds = sum(r["seconds"] for r in probes)
+    completion_tokens = sum(r["completion_tokens"] for r in probes)
     return {
         "task": task.name,
         "model": identity["model"],
@@ -194,7 +217,8 @@ def summarise(
         "extraction_failure_rate": sum(r["extracted"] is None for r in chosen) / len(chosen) if chosen else None,
         "truncated_rate": sum(r["finish_reason"] == "length" for r in chosen) / len(chosen) if chosen else None,
         "baselines": score_baselines(task, items),
-        "tokens": {"prompt": sum(r["prompt_tokens"] for r in chosen), "completion": completion_tokens},
+        "position_bias": position_bias(probes),
+        "tokens": {"prompt": sum(r["prompt_tokens"] for r in probes), "completion": completion_tokens},
         "generation_seconds": round(seconds, 2),
         "completion_tokens_per_s": round(completion_tokens / seconds, 2) if seconds else None,
         "config": config or {},

@@ -22,18 +22,24 @@ _OUTPUT_TAIL = 120  # characters of the model's output shown per demo row
 
 
 def run_task(
-    options: LLMOptions, task_name: str, out: Path, limit: int | None, max_new_tokens: int, chunk_size: int
+    options: LLMOptions,
+    task_name: str,
+    out: Path,
+    limit: int | None,
+    max_new_tokens: int,
+    chunk_size: int,
+    shuffle_options: int = 0,
 ) -> dict[str, Any]:
     """Load the task and the backend, run the evaluation with a progress bar, return results.json's content."""
     from .cli import backend_errors, fail, load_backend
     from .evals.records import CorruptRecordsError
-    from .evals.runner import RunMismatchError, run_eval, select_items
+    from .evals.runner import RunMismatchError, expand_with_variants, run_eval, select_items
     from .evals.tasks import UnknownTaskError, load_task
 
     config = llm_config_from(options, max_new_tokens=max_new_tokens)
     try:
         task = load_task(task_name)
-        total = len(select_items(task, limit))
+        total = len(expand_with_variants(select_items(task, limit), shuffle_options))
     except (UnknownTaskError, ValueError) as err:
         raise fail(str(err)) from None
     console.print(
@@ -57,6 +63,7 @@ def run_task(
                 config.sampling(),
                 limit=limit,
                 chunk_size=chunk_size,
+                shuffle_options=shuffle_options,
                 config=config.public_dict(),
                 on_progress=lambda n: progress.advance(bar, n),
             )
@@ -97,6 +104,14 @@ def results_table(results: dict[str, Any]) -> Table:
 
 def print_summary(results: dict[str, Any]) -> None:
     console.print(results_table(results))
+    bias = results.get("position_bias")
+    if bias:
+        console.print(
+            f"option order ({bias['items']} items, {bias['answers']} answers): "
+            f"accuracy {bias['accuracy_all_orders']:.1%}"
+            f" over all orders vs {bias['accuracy_original_order']:.1%} as shipped; same option picked in every order"
+            f" for {bias['consistency']:.1%} of items"
+        )
     failures = results["extraction_failure_rate"]
     rate = results["completion_tokens_per_s"]
     console.print(
@@ -131,10 +146,13 @@ def eval_run(
     limit: Annotated[int | None, typer.Option(min=1, help="only the first N items")] = None,
     max_new_tokens: Annotated[int, typer.Option(min=1, help="tokens each answer may use")] = 512,
     chunk_size: Annotated[int, typer.Option(min=1, help="items per batch (and per checkpoint)")] = 32,
+    shuffle_options: Annotated[
+        int, typer.Option(min=0, max=10, help="also ask each multiple-choice item with K permuted option orders")
+    ] = 0,
 ) -> None:
     """Evaluate a backend on a task: samples.jsonl + results.json in --out, resumable after a crash."""
     out = out or Path("runs") / f"{task}-{(options.model or 'embedded').replace('/', '_')}"
-    results = run_task(options, task, out, limit, max_new_tokens, chunk_size)
+    results = run_task(options, task, out, limit, max_new_tokens, chunk_size, shuffle_options)
     print_summary(results)
     console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
 

@@ -70,3 +70,29 @@ def test_sigkilled_run_resumes_with_every_sample_exactly_once(tmp_path) -> None:
     changed = subprocess.run(_cli(out, "--temperature", "0.5"), capture_output=True, text=True, timeout=600)
     assert changed.returncode == 2
     assert "holds a run with another params" in changed.stderr
+
+
+def test_shuffled_option_orders_are_asked_and_summarised(tmp_path) -> None:
+    out = tmp_path / "shuffled"
+    command = [
+        sys.executable,
+        "-m",
+        "reasonsuite",
+        "eval",
+        "run",
+        "--limit",
+        "2",
+        "--max-new-tokens",
+        "8",
+        "--shuffle-options",
+        "1",
+        "--out",
+        str(out),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert sorted(_ids(out)) == ["recon-eval-0", "recon-eval-0#perm1", "recon-eval-1", "recon-eval-1#perm1"]
+    results = json.loads((out / "results.json").read_text())
+    assert results["completed"] == 2  # the accuracy table counts each question once
+    assert results["position_bias"]["items"] == 2 and results["position_bias"]["answers"] == 4
+    assert "option order" in result.stdout
