@@ -187,12 +187,32 @@ def extract_answer(text: str) -> tuple[str | None, str | None]:
     boxes = _scan_boxes(visible)
     if boxes.unclosed:  # the output ends inside a box: whatever came before may be the answer being revised
         return None, "a \\boxed{} is unclosed (truncated output)"
+    if boxes.complete and _boxes_offered_as_alternatives(visible, boxes):
+        return None, "the last boxes are alternatives (\\boxed{A} or \\boxed{B}), as when the format is echoed"
     answer = last_boxed(visible) if boxes.complete else _last_answer_line(visible)
     if answer is None or not answer.strip():
         return None, _missing_answer_reason(text, visible, boxes)
     if len(answer) > _MAX_ANSWER_CHARS:
         return None, f"answer longer than {_MAX_ANSWER_CHARS} characters"
     return answer.strip(), None
+
+
+_ALTERNATIVE_JOINER = re.compile(r"\s*(?:,?\s*or|/|\|)\s*", re.IGNORECASE)
+
+
+def _boxes_offered_as_alternatives(text: str, boxes: _Boxes) -> bool:
+    """True when the last box is joined to the one before by "or" or "/": ``\\boxed{Yes} or \\boxed{No}``.
+
+    Small models echo the prompt's format line ("give your answer as \\boxed{Yes} or \\boxed{No}"); taking its
+    last box as the answer would score a coin toss as a decision.
+    """
+    ordered = sorted(boxes.complete, key=lambda box: box[1])
+    if len(ordered) < 2:
+        return False
+    previous_end, (last_start, _) = ordered[-2][1], ordered[-1]
+    opener = text.rfind("\\", 0, last_start)
+    between = text[previous_end + 1 : opener] if opener > previous_end else ""
+    return bool(_ALTERNATIVE_JOINER.fullmatch(between))
 
 
 def _missing_answer_reason(text: str, visible: str, boxes: _Boxes) -> str:

@@ -476,3 +476,24 @@ def test_single_profile_answer_matches_a_one_element_gold_list() -> None:
     assert not check_answer(r"\boxed{[2, 1]}", "[[1, 2]]", "ne_list").correct
     assert not check_answer(r"\boxed{[1]}", "[[1, 2]]", "ne_list").correct
     assert not check_answer(r"\boxed{[1, 2]}", "[]", "ne_list").correct
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        r"Write the final answer using the format \boxed{Yes} or \boxed{No}.",
+        r"so the answer is \boxed{Yes}/\boxed{No}",
+        r"\boxed{Option 1}, or \boxed{Option 2}",
+    ],
+)
+def test_boxes_offered_as_alternatives_are_no_answer(output: str) -> None:
+    """Seen in a real run: the model echoed the prompt's format line, whose last box happened to be the gold."""
+    verdict = (
+        check_answer(output, "No", "yes_no") if "Yes" in output else check_answer(output, GOLD_MC, "multiple_choice")
+    )
+    assert not verdict.correct
+    assert verdict.extracted is None and "alternatives" in verdict.reason
+
+
+def test_two_separate_boxed_answers_still_take_the_last() -> None:
+    assert check_answer(r"First \boxed{Yes}. On reflection the premise fails, so \boxed{No}", "No", "yes_no").correct
