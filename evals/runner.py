@@ -35,13 +35,18 @@ class RunMismatchError(ValueError):
     """The output folder holds a run of another task, model or decoding setting; resuming would mix them."""
 
 
-def select_items(task: TaskSpec, limit: int | None) -> Dataset:
+def select_items(task: TaskSpec, limit: int | None, spread: bool = False) -> Dataset:
+    """The first ``limit`` items, or with ``spread`` ``limit`` items evenly spaced over the task (Recon lists its
+    categories in blocks, so a spread sample covers many categories where the first items cover one)."""
     items = task.documents()
-    if limit is not None:
-        if limit < 1:
-            raise ValueError(f"limit: must be at least 1, got {limit}")
-        items = items.select(range(min(limit, len(items))))
-    return items
+    if limit is None:
+        return items
+    if limit < 1:
+        raise ValueError(f"limit: must be at least 1, got {limit}")
+    count = min(limit, len(items))
+    if spread:
+        return items.select([index * len(items) // count for index in range(count)])
+    return items.select(range(count))
 
 
 def run_eval(
@@ -51,6 +56,7 @@ def run_eval(
     params: SamplingParams,
     *,
     limit: int | None = None,
+    spread: bool = False,
     chunk_size: int = 32,
     shuffle_options: int = 0,
     config: dict[str, Any] | None = None,
@@ -62,7 +68,7 @@ def run_eval(
     records appended after each chunk, so a killed run loses at most one chunk of work. With ``shuffle_options=K``
     each multiple-choice item is also asked with up to K permutations of its options (a position-bias probe).
     """
-    items = select_items(task, limit)
+    items = select_items(task, limit, spread)
     asked = expand_with_variants(items, shuffle_options)
     out.mkdir(parents=True, exist_ok=True)
     identity = {

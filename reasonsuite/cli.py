@@ -51,7 +51,7 @@ def demo(
     max_new_tokens: Annotated[int, typer.Option(help="tokens each answer may use")] = 384,
     out: Annotated[Path | None, typer.Option(help="keep the run folder (samples.jsonl, results.json) here")] = None,
 ) -> None:
-    """Answer N Recon economic-reasoning questions; print each answer and the per-category summary with baselines."""
+    """Answer N Recon questions spread over the categories; print each answer and the summary with baselines."""
     from .eval_cli import demo as run_demo
 
     run_demo(options, n, max_new_tokens, out)

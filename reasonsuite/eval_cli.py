@@ -29,6 +29,7 @@ def run_task(
     max_new_tokens: int,
     chunk_size: int,
     shuffle_options: int = 0,
+    spread: bool = False,
 ) -> dict[str, Any]:
     """Load the task and the backend, run the evaluation with a progress bar, return results.json's content."""
     from .cli import backend_errors, fail, load_backend
@@ -39,7 +40,7 @@ def run_task(
     config = llm_config_from(options, max_new_tokens=max_new_tokens)
     try:
         task = load_task(task_name)
-        total = len(expand_with_variants(select_items(task, limit), shuffle_options))
+        total = len(expand_with_variants(select_items(task, limit, spread), shuffle_options))
     except (UnknownTaskError, ValueError) as err:
         raise fail(str(err)) from None
     console.print(
@@ -62,6 +63,7 @@ def run_task(
                 out,
                 config.sampling(),
                 limit=limit,
+                spread=spread,
                 chunk_size=chunk_size,
                 shuffle_options=shuffle_options,
                 config=config.public_dict(),
@@ -195,9 +197,9 @@ def eval_compare(
 
 
 def demo(options: LLMOptions, n: int, max_new_tokens: int, output: Path | None) -> None:
-    """The main job of `make demo`: the first N Recon-Eval questions, each answer, and the eval summary."""
+    """The main job of `make demo`: N Recon-Eval questions spread over its categories, each answer, the summary."""
     with tempfile.TemporaryDirectory(prefix="reasonsuite-demo-") as scratch:
         out = output or Path(scratch)
-        results = run_task(options, "recon-eval", out, n, max_new_tokens, chunk_size=32)
+        results = run_task(options, "recon-eval", out, n, max_new_tokens, chunk_size=32, spread=True)
         console.print(samples_table(out))
     print_summary(results)

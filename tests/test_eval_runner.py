@@ -102,3 +102,12 @@ def test_task_registry() -> None:
 def test_results_json_is_plain_json(tmp_path) -> None:
     task = load_task("recon-eval")
     json.dumps(score_baselines(task, task.documents().select(range(5))))
+
+
+def test_spread_selection_covers_the_categories() -> None:
+    from reasonsuite.evals.runner import select_items
+
+    task = load_task("recon-eval")
+    spread = select_items(task, 15, spread=True)
+    assert len(set(spread["category"])) == 15
+    assert select_items(task, 3)["id"][:] == ["recon-eval-0", "recon-eval-1", "recon-eval-2"]
