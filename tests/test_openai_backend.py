@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -125,3 +126,16 @@ def test_unreachable_endpoint_is_a_clear_error() -> None:
     with pytest.raises(BackendUnavailableError, match="cannot reach the OpenAI-compatible endpoint"):
         llm.generate(["hi"])
     llm.close()
+
+
+def test_eval_runner_through_the_server(served_llm, tmp_path) -> None:
+    """The batch runner is backend-agnostic: concurrent requests to the server, records in prompt order."""
+    from reasonsuite.evals import load_task, run_eval
+
+    results = run_eval(
+        load_task("recon-eval"), served_llm, tmp_path / "run", SamplingParams(max_new_tokens=16), limit=4, chunk_size=4
+    )
+    assert (results["completed"], results["model"]) == (4, f"openai:{SERVED_NAME}")
+    lines = (tmp_path / "run" / "samples.jsonl").read_text().splitlines()
+    assert [json.loads(line)["doc_id"] for line in lines] == [f"recon-eval-{i}" for i in range(4)]
+    assert all(json.loads(line)["completion_tokens"] > 0 for line in lines)
