@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from .cli_common import backend_errors, err_console, load_backend
 from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
-
-if TYPE_CHECKING:
-    from .llm import BaseLLM, LLMConfig
 
 app = typer.Typer(
     name="reasonsuite",
@@ -34,13 +30,6 @@ model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct)
 app.add_typer(model_app, name="model")
 app.add_typer(eval_app, name="eval")
 console = Console()
-err_console = Console(stderr=True)
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print a clear error (no traceback) and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -132,34 +121,6 @@ def model_info() -> None:
         typer.echo(f"GGUF file:       {embedded_gguf_path()}")
     target = embedded_model_dir()
     typer.echo(f"converted copy:  {target} ({'ready' if is_converted(target) else 'not yet converted'})")
-
-
-def load_backend(config: LLMConfig) -> BaseLLM:
-    """Load the configured backend without transformers' per-load progress bars cluttering the output."""
-    from .llm import load_llm
-
-    if config.backend == "hf":
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
-    return load_llm(config)
-
-
-@contextmanager
-def backend_errors() -> Iterator[None]:
-    """Turn the library's expected errors into a clear message and exit code instead of a traceback.
-
-    Bad configuration exits 2; an engine that is missing or unreachable, or a model whose output never validated,
-    exits 1. Anything else is a bug and keeps its traceback.
-    """
-    from .llm import BackendUnavailableError, ConfigError, StructuredOutputError
-
-    try:
-        yield
-    except ConfigError as err:
-        raise fail(str(err), 2) from None
-    except (BackendUnavailableError, StructuredOutputError) as err:
-        raise fail(str(err), 1) from None
 
 
 def main() -> None:

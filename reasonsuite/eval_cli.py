@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .cli_common import backend_errors, fail, load_backend
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
 
 eval_app = typer.Typer(help="Batch evaluation on the reasoning benchmarks.", no_args_is_help=True)
@@ -32,7 +33,6 @@ def run_task(
     spread: bool = False,
 ) -> dict[str, Any]:
     """Load the task and the backend, run the evaluation with a progress bar, return results.json's content."""
-    from .cli import backend_errors, fail, load_backend
     from .evals.records import CorruptRecordsError
     from .evals.runner import RunMismatchError, expand_with_variants, run_eval, select_items
     from .evals.tasks import UnknownTaskError, load_task
@@ -164,7 +164,6 @@ def eval_rescore(
     out: Annotated[Path, typer.Argument(help="run folder to re-check with the current answer checker")],
 ) -> None:
     """Re-check a finished or partial run's responses with the current checker (no generation) and re-summarise."""
-    from .cli import fail
     from .evals.runner import rescore
 
     if not (out / "run.json").is_file():
@@ -179,7 +178,6 @@ def eval_compare(
     chart: Annotated[Path | None, typer.Option(help="write a PNG bar chart with error bars here")] = None,
 ) -> None:
     """Per-category accuracy of several runs side by side, McNemar tests against the first, and a bar chart."""
-    from .cli import fail
     from .evals.compare import bar_chart, load_run, markdown
     from .evals.records import write_text_atomically
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .cli_common import fail
 from .llm import ConfigError, LLMConfig
 
 _PANEL = "Model and backend"
@@ -80,6 +81,4 @@ def llm_config_from(flags: LLMFlags, **extra: Any) -> LLMConfig:
     try:
         return LLMConfig.load(flags.config, **overrides)
     except ConfigError as err:
-        from .cli import fail
-
         raise fail(str(err)) from None
