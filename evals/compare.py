@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .records import read_records
-from .runner import accuracy_table
+from .runner import accuracy_table, format_accuracy
 from .stats import mcnemar_exact
 
 
@@ -61,11 +61,6 @@ def mcnemar_against_first(runs: list[RunRecords], docs: list[str]) -> list[tuple
     return rows
 
 
-def _cell(cell: dict) -> str:
-    low, high = cell["ci95"]
-    return f"{cell['accuracy']:.1%} ({low:.0%}–{high:.0%})"
-
-
 def markdown(runs: list[RunRecords]) -> str:
     """The comparison as Markdown: accuracy per category with 95% Wilson intervals, then McNemar tests."""
     docs, by_run = tables(runs)
@@ -76,9 +71,11 @@ def markdown(runs: list[RunRecords]) -> str:
     lines = [header, "|" + "---|" * (len(runs) + 2)]
     for category in categories:
         n = by_run[runs[0].name]["per_category"][category]["n"]
-        cells = [_cell(by_run[r.name]["per_category"][category]) for r in runs]
+        cells = [format_accuracy(by_run[r.name]["per_category"][category]) for r in runs]
         lines.append(f"| {category} | {n} | " + " | ".join(cells) + " |")
-    lines.append(f"| **overall** | {len(docs)} | " + " | ".join(_cell(by_run[r.name]["overall"]) for r in runs) + " |")
+    lines.append(
+        f"| **overall** | {len(docs)} | " + " | ".join(format_accuracy(by_run[r.name]["overall"]) for r in runs) + " |"
+    )
     if len(runs) > 1:
         lines += [
             "",

@@ -28,7 +28,7 @@ from .shuffle import base_id, option_variants, position_bias
 from .stats import wilson_interval
 from .tasks import TaskSpec, load_task
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # (items answered so far, items to answer in all)
 
 
 class RunMismatchError(ValueError):
@@ -81,16 +81,18 @@ def run_eval(
     samples_path = out / "samples.jsonl"
     done = {r["doc_id"] for r in read_records(samples_path)}
     pending = [item for item in asked if item["id"] not in done]
-    if on_progress is not None and len(done):
-        on_progress(len(asked) - len(pending))
+    answered = len(asked) - len(pending)
+    if on_progress is not None:
+        on_progress(answered, len(asked))
     for start in range(0, len(pending), chunk_size):
         chunk = pending[start : start + chunk_size]
         started = time.perf_counter()
         generations = llm.generate([item["messages"] for item in chunk], params)
         share = (time.perf_counter() - started) / len(chunk)
         append_records(samples_path, [_record(item, g, share) for item, g in zip(chunk, generations, strict=True)])
+        answered += len(chunk)
         if on_progress is not None:
-            on_progress(len(chunk))
+            on_progress(answered, len(asked))
     results = summarise(task, items, read_records(samples_path), identity, config)
     write_json_atomically(out / "results.json", results)
     return results
@@ -161,6 +163,14 @@ def _record(item: dict[str, Any], generation: Any, seconds: float) -> dict[str, 
     if "permutation" in item:
         record["permutation"] = item["permutation"]
     return record
+
+
+def format_accuracy(cell: dict[str, Any] | None) -> str:
+    """``12.5% (4%–33%)``: an accuracy-table cell with its 95% interval, as the CLI and comparisons show it."""
+    if cell is None:
+        return "–"
+    low, high = cell["ci95"]
+    return f"{cell['accuracy']:.1%} ({low:.0%}–{high:.0%})"
 
 
 def accuracy_table(rows: Sequence[tuple[str, bool]]) -> dict[str, Any]:

@@ -34,17 +34,16 @@ def run_task(
 ) -> dict[str, Any]:
     """Load the task and the backend, run the evaluation with a progress bar, return results.json's content."""
     from .evals.records import CorruptRecordsError
-    from .evals.runner import RunMismatchError, expand_with_variants, run_eval, select_items
+    from .evals.runner import RunMismatchError, run_eval
     from .evals.tasks import UnknownTaskError, load_task
 
     config = llm_config_from(options, max_new_tokens=max_new_tokens)
     try:
         task = load_task(task_name)
-        total = len(expand_with_variants(select_items(task, limit, spread), shuffle_options))
-    except (UnknownTaskError, ValueError) as err:
+    except UnknownTaskError as err:
         raise fail(str(err)) from None
     console.print(
-        f"[bold]task[/] {task.name} ({total} items)  [bold]backend[/] {config.backend}  [bold]model[/] {config.model}"
+        f"[bold]task[/] {task.name}  [bold]backend[/] {config.backend}  [bold]model[/] {config.model}"
         f"  [bold]out[/] {out}"
     )
     columns = (
@@ -55,7 +54,7 @@ def run_task(
         TimeRemainingColumn(),
     )
     with backend_errors(), load_backend(config) as llm, Progress(*columns, console=console) as progress:
-        bar = progress.add_task("answering", total=total)
+        bar = progress.add_task("answering", total=None)
         try:
             return run_eval(
                 task,
@@ -67,21 +66,16 @@ def run_task(
                 chunk_size=chunk_size,
                 shuffle_options=shuffle_options,
                 config=config.public_dict(),
-                on_progress=lambda n: progress.advance(bar, n),
+                on_progress=lambda answered, total: progress.update(bar, completed=answered, total=total),
             )
         except (RunMismatchError, CorruptRecordsError) as err:
             raise fail(str(err)) from None
 
 
-def _pct(cell: dict[str, Any] | None) -> str:
-    if cell is None:
-        return "–"
-    low, high = cell["ci95"]
-    return f"{cell['accuracy']:.1%} [{low:.0%}–{high:.0%}]"
-
-
 def results_table(results: dict[str, Any]) -> Table:
     """Per-category accuracy of the model beside the baselines, with 95% Wilson intervals."""
+    from .evals.runner import format_accuracy
+
     baselines = results["baselines"]
     table = Table(title=f"{results['task']} — {results['model']} ({results['completed']}/{results['items']} items)")
     table.add_column("category")
@@ -92,14 +86,17 @@ def results_table(results: dict[str, Any]) -> Table:
     accuracy = results["accuracy"] or {"per_category": {}, "overall": None}
     for category, cell in accuracy["per_category"].items():
         table.add_row(
-            category, str(cell["n"]), _pct(cell), *(_pct(b["per_category"].get(category)) for b in baselines.values())
+            category,
+            str(cell["n"]),
+            format_accuracy(cell),
+            *(format_accuracy(b["per_category"].get(category)) for b in baselines.values()),
         )
     table.add_section()
     table.add_row(
         "overall",
         str(results["completed"]),
-        _pct(accuracy["overall"]),
-        *(_pct(b["overall"]) for b in baselines.values()),
+        format_accuracy(accuracy["overall"]),
+        *(format_accuracy(b["overall"]) for b in baselines.values()),
     )
     return table
 
