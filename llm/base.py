@@ -86,10 +86,6 @@ class BaseLLM(ABC):
             self.structured_retries,
         )
 
-    def generate_one(self, prompt: PromptLike, params: SamplingParams | None = None) -> Generation:
-        """Convenience for a single prompt."""
-        return self.generate([prompt], params)[0]
-
     def structured(self, prompt: PromptLike, schema: type[SchemaT], params: SamplingParams | None = None) -> SchemaT:
         """A validated ``schema`` instance for one prompt (raises StructuredOutputError after the retries)."""
         parsed = self.generate([prompt], params, schema=schema)[0].parsed
