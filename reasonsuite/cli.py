@@ -18,6 +18,7 @@ from rich.table import Table
 from .cli_common import backend_errors, err_console, load_backend
 from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
+from .tool_cli import tool_command
 
 app = typer.Typer(
     name="reasonsuite",
@@ -29,6 +30,7 @@ app = typer.Typer(
 model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct).", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 app.add_typer(eval_app, name="eval")
+app.command("tool")(tool_command)
 console = Console()
 
 

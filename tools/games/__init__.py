@@ -1,0 +1,1 @@
+"""Game-theory and oligopoly calculators: equilibria of normal-form and extensive-form games, market models."""
