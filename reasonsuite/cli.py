@@ -18,6 +18,7 @@ from rich.table import Table
 from .cli_common import backend_errors, err_console, load_backend
 from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
+from .rack_cli import rack_app
 from .tool_cli import tool_command
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct)
 app.add_typer(model_app, name="model")
 app.add_typer(eval_app, name="eval")
 app.command("tool")(tool_command)
+app.add_typer(rack_app, name="rack")
 console = Console()
 
 
