@@ -39,7 +39,8 @@ def test_json_in_json_out(tmp_path) -> None:
     path = tmp_path / "in.json"
     path.write_text('{"location": "Sooke"}')
     assert json.loads(invoke("seismic_hazard", "--json-file", str(path)).stdout)["PGA"] == 0.605
-    assert json.loads(invoke("seismic_hazard", "--json-file", "-", stdin='{"location": "Taylor"}').stdout)["PGV"] == 0.058
+    from_stdin = invoke("seismic_hazard", "--json-file", "-", stdin='{"location": "Taylor"}')
+    assert json.loads(from_stdin.stdout)["PGV"] == 0.058
 
 
 def test_a_real_process_exits_2_without_a_traceback() -> None:
@@ -70,6 +71,60 @@ BAD_INPUTS: list[tuple[list[str], list[str]]] = [
     (["seismic_hazard", "--json", '{"location": "Vancouver"}'], ["location", "several"]),
     (["seismic_hazard", "--json", '{"location": "Nanaimo", "site_class": "D"}'], ["site_class", "Extra inputs"]),
 ]
+
+_BEAM = {"name": "m", "start": "A", "end": "B", "kind": "beam_column", "E_MPa": 200000, "A_mm2": 100, "I_mm4": 1e6}
+_TWO_NODES = [{"name": "A", "x_m": 0, "y_m": 0}, {"name": "B", "x_m": 3, "y_m": 0}]
+_FIXED_A = [{"node": "A", "ux": True, "uy": True, "rz": True}]
+_SPECTRUM = {"Sa_0_2": 1, "Sa_0_5": 1, "Sa_1_0": 0.5, "Sa_2_0": 0.3, "Sa_5_0": 0.1, "Sa_10_0": 0.03, "PGA": 0.4}
+_LEVEL = [{"name": "a", "height_m": 3, "weight_kN": 10}]
+_MEMBER = {"name": "c", "A_mm2": 100, "r_mm": 10, "Fy_MPa": 350, "L_mm": 1000}
+
+
+def _frame(**changes) -> dict:
+    return {"nodes": _TWO_NODES, "members": [_BEAM], "supports": _FIXED_A, "load_cases": [{"name": "D"}], **changes}
+
+
+# Per tool: (tool, input, words). Kept as Python objects so each case reads as the JSON a caller would send.
+BAD_TOOL_INPUTS: list[tuple[str, dict, list[str]]] = [
+    ("frame_analysis", _frame(nodes=[_TWO_NODES[0], {**_TWO_NODES[1], "x_m": 0}]), ["members.0.end", "zero length"]),
+    ("frame_analysis", _frame(members=[{**_BEAM, "end": "C"}]), ["members.0.end", "unknown node 'C'"]),
+    ("frame_analysis", _frame(members=[{**_BEAM, "E_MPa": -5}]), ["members.0.E_MPa", "greater than 0"]),
+    ("frame_analysis", _frame(supports=[]), ["supports"]),
+    (
+        "frame_analysis",
+        _frame(
+            supports=[{"node": n, "ux": False, "uy": True, "rz": False} for n in "AB"],
+            load_cases=[{"name": "D", "nodal_loads": [{"node": "B", "fx_kN": 1}]}],
+        ),
+        ["unstable (a mechanism)", "ux"],
+    ),
+    ("section_properties", {"section": {"shape": "channel", "depth_mm": -76, "flange_width_mm": 70,
+                                        "thickness_mm": 2}}, ["depth_mm", "greater than 0"]),
+    ("section_properties", {"section": {"shape": "channel", "depth_mm": 3, "flange_width_mm": 70,
+                                        "thickness_mm": 2}}, ["section.thickness_mm", "overlap"]),
+    ("section_properties", {"section": {"shape": "triangle", "depth_mm": 3}}, ["section", "triangle"]),
+    ("member_checks", {"members": [{**_MEMBER, "Cf_kN": 5, "Tf_kN": 3}]}, ["members.0.Tf_kN", "not both"]),
+    ("member_checks", {"members": []}, ["members", "at least 1"]),
+    ("member_checks", {"members": [{**_MEMBER, "L_mm": -1000}]}, ["members.0.L_mm", "greater than 0"]),
+    ("seismic_base_shear", {**_SPECTRUM, "levels": _LEVEL, "structure_type": "braced_frame", "Ro": 1.3},
+     ["Rd", "Field required"]),
+    ("seismic_base_shear", {**_SPECTRUM, "site_class": "D", "levels": _LEVEL, "structure_type": "braced_frame",
+                            "Rd": 1.5, "Ro": 1.3}, ["site_coefficients", "site class D"]),
+    ("seismic_base_shear", {**_SPECTRUM, "levels": [{**_LEVEL[0], "height_m": -3}], "structure_type": "igloo",
+                            "Rd": 1.5, "Ro": 1.3}, ["levels.0.height_m", "structure_type"]),
+    ("load_combinations", {"D": [1, 2], "L": [1, 2, 3]}, ["L", "3 value(s) but D has 2"]),
+    ("load_combinations", {"D": 1, "X": 2}, ["X", "Extra inputs"]),
+    ("symbolic_math", {"operation": "evaluate", "expression": '__import__("os").system("ls")'},
+     ["expression", "not allowed"]),
+    ("symbolic_math", {"operation": "evaluate", "expression": "9**9**9**9"}, ["expression", "larger than 1000"]),
+    ("symbolic_math", {"operation": "transmogrify", "expression": "x"}, ["operation"]),
+    ("expected_utility", {"lotteries": [{"name": "a", "outcomes": [0, 100], "probabilities": [0.5, 0.6]}],
+                          "utility": "sqrt(x)"}, ["lotteries.0.probabilities", "sum to 1.1"]),
+    ("expected_utility", {"lotteries": [{"name": "a", "outcomes": [0, 100], "probabilities": [0.5, 0.5]}],
+                          "utility": "log(x)"}, ["lotteries.0.outcomes.0", "not a finite real number"]),
+    ("rack_check", {"problem": {"location": "Nanaimo"}}, ["problem.bays", "Field required"]),
+]  # fmt: skip
+BAD_INPUTS += [([tool, "--json", json.dumps(payload)], words) for tool, payload, words in BAD_TOOL_INPUTS]
 
 
 @pytest.mark.parametrize(("args", "words"), BAD_INPUTS, ids=[" ".join(args)[:60] for args, _ in BAD_INPUTS])
