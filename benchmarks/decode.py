@@ -12,36 +12,18 @@ Writes the table into docs/benchmarks.md (between markers) and prints it.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import re
 import time
 from datetime import date
-from pathlib import Path
 
 import torch
+from report import machine, write_section
 
 from reasonsuite.data import load_recon
 from reasonsuite.llm import LLMConfig, SamplingParams, load_llm
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- decode:begin -->", "<!-- decode:end -->"
 
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, "
-        f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
-    )
+def machine_with_torch() -> str:
+    return f"{machine()}, torch {torch.__version__} ({torch.get_num_threads()} threads)"
 
 
 def measure(llm, prompts, params, batch: bool) -> tuple[int, int, float]:
@@ -88,8 +70,7 @@ def main() -> None:
     ]
     section = "\n".join(
         [
-            BEGIN,
-            f"Measured {date.today().isoformat()} on {machine()}.",
+            f"Measured {date.today().isoformat()} on {machine_with_torch()}.",
             f"Embedded SmolLM2-135M-Instruct (de-quantised to fp32), {args.prompts} Recon-Eval prompts, greedy, "
             f"up to {args.max_new_tokens} new tokens each; `benchmarks/decode.py`. Seconds include the prefill of "
             "the prompts, and a batch runs until its longest answer ends.",
@@ -97,19 +78,11 @@ def main() -> None:
             *rows,
             "",
             f"**Batched / single-stream throughput: {batched_rate / single_rate:.1f}×.**",
-            END,
         ]
     )
     print(section)
     if not args.no_write:
-        text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-        if BEGIN in text:
-            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, text, flags=re.DOTALL)
-        else:
-            text = text.rstrip() + "\n\n## Decode throughput (hf backend)\n\n" + section + "\n"
-        tmp = DOCS.with_suffix(".md.tmp")
-        tmp.write_text(text)
-        tmp.replace(DOCS)
+        write_section("decode", "Decode throughput (hf backend)", section)
 
 
 if __name__ == "__main__":

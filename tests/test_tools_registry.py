@@ -13,7 +13,7 @@ from reasonsuite.tools.langchain_tools import as_langchain_tools
 EXPECTED_TOOLS = {
     "seismic_hazard", "seismic_base_shear", "load_combinations", "frame_analysis", "section_properties",
     "member_checks", "rack_check", "nash_equilibria", "best_response", "backward_induction", "oligopoly",
-    "expected_utility", "symbolic_math",
+    "expected_utility", "symbolic_math", "convert_units", "storage_rack_loads",
 }  # fmt: skip
 
 

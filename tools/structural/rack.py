@@ -1,6 +1,6 @@
 """`rack_check`: a pallet-rack side frame checked end to end by the tools alone, from location to verdict.
 
-seismic_hazard → pallet and seismic loads per level → seismic_base_shear → frame model → load_combinations →
+seismic_hazard → storage_rack_loads → seismic_base_shear → frame model → load_combinations →
 frame_analysis → section_properties → member_checks → ADEQUATE / INADEQUATE. This is MASSE's workflow with every
 number computed by a tool, so it is both a product feature and the reference an agent's report is checked against.
 Each step's full tool output is kept in the result, and every modelling choice is listed in `assumptions`.
@@ -30,6 +30,7 @@ from .frame import (
 from .hazard import SeismicHazardInput, SeismicHazardOutput, seismic_hazard
 from .load_combinations import LoadCombinationsInput, compute_load_combinations
 from .member_checks import Member, MemberChecksInput, MemberChecksOutput, member_checks
+from .rack_loads import StorageRackLoadsInput, StorageRackLoadsOutput, storage_rack_loads
 from .rack_problem import RackProblem
 from .sections import SectionPropertiesInput, SectionPropertiesOutput, section_properties
 
@@ -109,10 +110,6 @@ def _mm(inches: float) -> float:
     return ureg.Quantity(inches, "inch").to("mm").magnitude
 
 
-def _kN(pounds: float) -> float:
-    return ureg.Quantity(pounds, "lbf").to("kN").magnitude
-
-
 def _channel(dims) -> SectionPropertiesOutput:
     """Properties of a problem's U-channel; the web is `depth_in`, bending in the frame plane is about x-x."""
     section = {
@@ -122,15 +119,6 @@ def _channel(dims) -> SectionPropertiesOutput:
         "thickness_mm": _mm(dims.thickness_in),
     }
     return section_properties(SectionPropertiesInput.model_validate({"section": section}))
-
-
-def _frame_share(bays: int) -> float:
-    """Pallets per level carried by the most loaded side frame, as a multiple of one beam's pallets.
-
-    Each pallet sits on a front and a back beam and each beam's load splits between its two frames, so an interior
-    frame of a multi-bay rack takes half of each neighbouring bay (one bay's worth) and an end frame half a bay.
-    """
-    return 1.0 if bays >= 2 else 0.5
 
 
 def _post_nodes(problem: RackProblem) -> dict[str, list[float]]:
@@ -309,16 +297,24 @@ def rack_check(inp: RackCheckInput) -> RackCheckOutput:
     """
     problem, basis = inp.problem, inp.basis
     hazard = seismic_hazard(SeismicHazardInput(location=problem.location))
-    share = _frame_share(problem.bays)
-    pallet_loads = [_kN(w * problem.pallets_per_beam * share) for w in problem.pallet_weights_lb]
+    loads = storage_rack_loads(
+        StorageRackLoadsInput(
+            bays=problem.bays,
+            pallets_per_beam=problem.pallets_per_beam,
+            level_elevations_ft=problem.level_elevations_ft,
+            pallet_weights_lb=problem.pallet_weights_lb,
+            seismic_weight_fraction=basis.seismic_weight_fraction,
+        )
+    )
+    pallet_loads = [level.frame_load_kN for level in loads.levels]
     base_shear = compute_base_shear(
         SeismicBaseShearInput(
             **{key: getattr(hazard, key) for key in ("Sa_0_2", "Sa_0_5", "Sa_1_0", "Sa_2_0", "Sa_5_0", "Sa_10_0")},
             PGA=hazard.PGA,
             site_class="C",
             levels=[
-                SeismicLevel(name=f"level {i}", height_m=_m(h), weight_kN=basis.seismic_weight_fraction * load)
-                for i, (h, load) in enumerate(zip(problem.level_elevations_ft, pallet_loads, strict=True), start=1)
+                SeismicLevel(name=f"level {i}", height_m=level.elevation_m, weight_kN=level.seismic_weight_kN)
+                for i, level in enumerate(loads.levels, start=1)
             ],
             structure_type="braced_frame",
             importance_factor=basis.importance_factor,
@@ -354,15 +350,15 @@ def rack_check(inp: RackCheckInput) -> RackCheckOutput:
         analysis=analysis,
         members=members,
         checks=checks,
-        assumptions=_assumptions(problem, basis, share),
+        assumptions=_assumptions(problem, basis, loads),
     )
 
 
-def _assumptions(problem: RackProblem, basis: RackDesignBasis, share: float) -> list[str]:
-    frame_kind = "an interior frame" if share == 1.0 else "an end frame (single bay)"
+def _assumptions(problem: RackProblem, basis: RackDesignBasis, loads: StorageRackLoadsOutput) -> list[str]:
+    frame_kind = "an interior frame" if loads.frame == "interior" else "an end frame (single bay)"
     return [
-        f"The frame checked is {frame_kind}: it carries {share:g} × {problem.pallets_per_beam} pallets per level, "
-        "half on each post.",
+        f"The frame checked is {frame_kind}: it carries {loads.share_of_bay:g} × {problem.pallets_per_beam} pallets "
+        "per level, half on each post (storage_rack_loads).",
         f"Seismic weight per level = {basis.seismic_weight_fraction:g} × its pallet load; the frame's self-weight is "
         "in the dead load D but not in W.",
         "Seismic forces by the equivalent static force procedure of NBC 2015 4.1.8.11 with the rack treated as a "

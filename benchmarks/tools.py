@@ -1,4 +1,6 @@
-"""All Nash equilibria of random 6x6 bimatrix games: our `nash_equilibria` tool against pygambit floats and nashpy.
+"""Calculation-tool benchmarks: equilibria of random games against other libraries, and the rack check's run time.
+
+Part 1. All Nash equilibria of random 6x6 bimatrix games: our `nash_equilibria` tool against pygambit and nashpy.
 
 Two seeded sets of games: integer payoffs in -9..9 (often degenerate: ties make equilibrium continua) and continuous
 uniform payoffs in [0, 1) (non-degenerate with probability 1). Methods, run side by side in one process on the same
@@ -15,22 +17,30 @@ For each method: total seconds, ratio to ours, equilibria found, and the number 
 equilibrium that another method found (equilibria matched within 1e-6 on every probability). Prints a Markdown table.
 nashpy support enumeration is slow (about a minute for 100 games); --games N runs fewer.
 
-    .venv/bin/python benchmarks/tools_games.py [--games 100] [--size 6] [--seed 2024]
+Part 2. The MASSE sample rack: `rack_check` end to end (hazard → base shear → combinations → frame analysis →
+member checks) and `frame_analysis` alone on the model it builds, median of repeated warm runs.
+
+Writes both tables into docs/benchmarks.md (between markers) and prints them.
+
+    .venv/bin/python benchmarks/tools.py [--games 100] [--size 6] [--seed 2024] [--repeats 5] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
+import statistics
 import time
 import warnings
 from collections.abc import Callable
+from datetime import date
 from fractions import Fraction
 
 import nashpy
 import numpy as np
 import pygambit
+from report import machine, write_section
 
+from reasonsuite.data import load_rack_problems
 from reasonsuite.tools.registry import get_tool
 
 Profile = tuple[float, ...]
@@ -117,23 +127,59 @@ def run(kind: str, count: int, size: int, seed: int) -> list[str]:
     ]
 
 
+def rack_rows(repeats: int) -> list[str]:
+    """Median warm run time of rack_check on the sample problem and of frame_analysis on its model."""
+    problem = {"problem": load_rack_problems()["1"].model_dump()}
+    rack, frame = get_tool("rack_check"), get_tool("frame_analysis")
+    result = rack.run(problem)  # warm-up: imports, first PyNite model
+    model = result.frame.model_dump()
+
+    def median_seconds(call: Callable[[], object]) -> float:
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    rack_s = median_seconds(lambda: rack.run(problem))
+    frame_s = median_seconds(lambda: frame.run(model))
+    frame_model, results = result.frame, result.analysis.results
+    size = f"{len(frame_model.nodes)} nodes, {len(frame_model.members)} members, {len(results)} combinations"
+    return [
+        "| step | model | median seconds |",
+        "|---|---|---|",
+        f"| rack_check, end to end (verdict {result.verdict}) | {size} | {rack_s:.2f} |",
+        f"| frame_analysis alone (PyNite) | {size} | {frame_s:.2f} |",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--games", type=int, default=100, help="games per payoff set")
     parser.add_argument("--size", type=int, default=6, help="strategies per player")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--repeats", type=int, default=5, help="warm runs of the rack check to take the median of")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     get_tool("nash_equilibria")  # load the registry before timing
     rows = [
-        f"{args.games} random {args.size}x{args.size} games per set, seed {args.seed}; Python "
-        f"{platform.python_version()}, pygambit {pygambit.__version__}, nashpy {nashpy.__version__}",
+        f"Measured {date.today().isoformat()} on {machine()}; pygambit {pygambit.__version__}, "
+        f"nashpy {nashpy.__version__}; `benchmarks/tools.py`, all methods side by side in one process.",
+        "",
+        f"**Nash equilibria**: {args.games} random {args.size}x{args.size} games per payoff set, seed {args.seed}.",
         "",
         "| payoffs | method | seconds | ratio to ours | equilibria found | games with a missed equilibrium |",
         "|---|---|---|---|---|---|",
     ]
     for kind in ("integer", "uniform"):
         rows += run(kind, args.games, args.size, args.seed)
-    print("\n".join(rows))
+    rows += ["", f"**Rack check** (MASSE sample problem 1), median of {args.repeats} warm runs.", ""]
+    rows += rack_rows(args.repeats)
+    section = "\n".join(rows)
+    print(section)
+    if not args.no_write:
+        write_section("tools", "Calculation tools", section)
 
 
 if __name__ == "__main__":
