@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reasonsuite.tools.registry import ToolInputError, get_tool
-from reasonsuite.tools.structural.frame import FrameInput, FrameOutput, analyse_frame
+from reasonsuite.tools.structural.frame import analyse_frame
+from reasonsuite.tools.structural.frame_model import FrameInput, FrameOutput
 
 E_MPA = 200_000.0
 I_MM4 = 1e8

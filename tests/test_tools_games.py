@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reasonsuite.tools.games.extensive import BackwardInductionInput, backward_induction
 from reasonsuite.tools.games.best_response import BestResponseInput, best_response
+from reasonsuite.tools.games.extensive import BackwardInductionInput, backward_induction
 from reasonsuite.tools.games.normal_form import NashInput, nash_equilibria
 from reasonsuite.tools.registry import ToolInputError, get_tool
 

@@ -16,17 +16,8 @@ from pydantic import Field
 from ..registry import ToolInput, ToolOutput, register_tool
 from ..units import ureg
 from .base_shear import SeismicBaseShearInput, SeismicBaseShearOutput, SeismicLevel, compute_base_shear
-from .frame import (
-    FrameInput,
-    FrameMember,
-    FrameNode,
-    FrameOutput,
-    LoadCase,
-    LoadCombination,
-    NodalLoad,
-    Support,
-    analyse_frame,
-)
+from .frame import analyse_frame
+from .frame_model import FrameInput, FrameMember, FrameNode, FrameOutput, LoadCase, LoadCombination, NodalLoad, Support
 from .hazard import SeismicHazardInput, SeismicHazardOutput, seismic_hazard
 from .load_combinations import LoadCombinationsInput, compute_load_combinations
 from .member_checks import Member, MemberChecksInput, MemberChecksOutput, member_checks
