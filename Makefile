@@ -24,8 +24,9 @@ setup-dev: $(STAMPS)/model $(STAMPS)/dev
 lint: $(STAMPS)/dev
 	$(BIN)/ruff check .
 
-bench: $(STAMPS)/model
+bench: $(STAMPS)/model $(STAMPS)/dev
 	$(BIN)/python benchmarks/decode.py
+	$(BIN)/python benchmarks/tools.py
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
