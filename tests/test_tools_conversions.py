@@ -52,11 +52,8 @@ def test_interior_frame_carries_one_bay_of_pallets_per_level() -> None:
     assert out.total_frame_load_kN == pytest.approx(7500 * LB_TO_KN)
 
 
-def test_end_frame_and_seismic_fraction_and_level_order() -> None:
-    out = get_tool("storage_rack_loads").run(
-        {**RACK, "bays": 1, "level_elevations_ft": [13, 4, 8.5], "pallet_weights_lb": [500, 1250, 750],
-         "seismic_weight_fraction": 0.8}
-    )  # fmt: skip
+def test_end_frame_and_seismic_fraction() -> None:
+    out = get_tool("storage_rack_loads").run({**RACK, "bays": 1, "seismic_weight_fraction": 0.8})
     assert out.frame == "end" and out.share_of_bay == 0.5
     assert [level.elevation_ft for level in out.levels] == [4, 8.5, 13]
     assert [level.frame_load_lb for level in out.levels] == [1875, 1125, 750]
@@ -71,6 +68,7 @@ def test_end_frame_and_seismic_fraction_and_level_order() -> None:
         ({"bays": 1, "frame": "interior"}, "no interior frame"),
         ({"bays": 0}, "bays"),
         ({"level_elevations_ft": [0, 8.5, 13]}, "above the floor"),
+        ({"level_elevations_ft": [13, 4, 8.5]}, "bottom up"),
     ],
 )
 def test_bad_rack_loads(change: dict, words: str) -> None:

@@ -7,14 +7,54 @@ frame half a bay. Half of the frame's load goes down each of its two posts.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from ..registry import ToolInput, ToolOutput, register_tool
 from ..units import ureg
 
-__all__ = ["RackLevelLoad", "StorageRackLoadsInput", "StorageRackLoadsOutput", "storage_rack_loads"]
+__all__ = [
+    "LevelElevationsFt",
+    "PalletWeightsLb",
+    "RackLevelLoad",
+    "StorageRackLoadsInput",
+    "StorageRackLoadsOutput",
+    "check_one_weight_per_level",
+    "storage_rack_loads",
+]
+
+
+def _bottom_up(levels: list[float]) -> list[float]:
+    if any(level <= 0 for level in levels):
+        raise ValueError("every level must be above the floor (> 0 ft)")
+    if any(b <= a for a, b in zip(levels, levels[1:], strict=False)):
+        raise ValueError(f"levels must be listed from the bottom up without repeats, got {levels}")
+    return levels
+
+
+def _non_negative(weights: list[float]) -> list[float]:
+    if any(weight < 0 for weight in weights):
+        raise ValueError("pallet weights cannot be negative")
+    return weights
+
+
+LevelElevationsFt = Annotated[
+    list[float],
+    Field(min_length=1, max_length=20, description="beam-level heights, ft, from the bottom up"),
+    AfterValidator(_bottom_up),
+]
+PalletWeightsLb = Annotated[
+    list[float],
+    Field(min_length=1, max_length=20, description="weight of ONE pallet at each level, lb (same order as the levels)"),
+    AfterValidator(_non_negative),
+]
+
+
+def check_one_weight_per_level(levels: list[float], weights: list[float]) -> None:
+    """A rack problem gives one pallet weight per beam level."""
+    if len(weights) != len(levels):
+        raise ValueError(f"pallet_weights_lb has {len(weights)} entries but there are {len(levels)} levels")
 
 
 class StorageRackLoadsInput(ToolInput):
@@ -22,10 +62,8 @@ class StorageRackLoadsInput(ToolInput):
 
     bays: int = Field(ge=1, le=100, description="number of bays along the aisle")
     pallets_per_beam: int = Field(ge=1, le=10, description="pallets resting on each pair of load beams")
-    level_elevations_ft: list[float] = Field(min_length=1, max_length=20, description="beam-level heights, ft")
-    pallet_weights_lb: list[float] = Field(
-        min_length=1, max_length=20, description="weight of ONE pallet at each level, lb, same order as the levels"
-    )
+    level_elevations_ft: LevelElevationsFt
+    pallet_weights_lb: PalletWeightsLb
     frame: Literal["interior", "end"] | None = Field(
         default=None, description="which upright frame: 'interior' (default when bays ≥ 2) or 'end'"
     )
@@ -35,15 +73,7 @@ class StorageRackLoadsInput(ToolInput):
 
     @model_validator(mode="after")
     def _consistent(self) -> StorageRackLoadsInput:
-        if len(self.pallet_weights_lb) != len(self.level_elevations_ft):
-            raise ValueError(
-                f"pallet_weights_lb has {len(self.pallet_weights_lb)} entries but there are "
-                f"{len(self.level_elevations_ft)} levels"
-            )
-        if any(w < 0 for w in self.pallet_weights_lb):
-            raise ValueError("pallet_weights_lb: pallet weights cannot be negative")
-        if any(h <= 0 for h in self.level_elevations_ft):
-            raise ValueError("level_elevations_ft: every level must be above the floor (> 0 ft)")
+        check_one_weight_per_level(self.level_elevations_ft, self.pallet_weights_lb)
         if self.frame == "interior" and self.bays < 2:
             raise ValueError("frame: a single-bay rack has no interior frame")
         return self
@@ -71,12 +101,12 @@ class StorageRackLoadsOutput(ToolOutput):
 def storage_rack_loads(inp: StorageRackLoadsInput) -> StorageRackLoadsOutput:
     """Pallet loads per beam level on one upright frame of a pallet rack, per post and as seismic weight.
 
-    Levels are reported lowest first whatever order they were given in.
+    Levels are given and reported from the bottom up.
     """
     frame = inp.frame or ("interior" if inp.bays >= 2 else "end")
     share = 1.0 if frame == "interior" else 0.5
     levels = []
-    for height, weight in sorted(zip(inp.level_elevations_ft, inp.pallet_weights_lb, strict=True)):
+    for height, weight in zip(inp.level_elevations_ft, inp.pallet_weights_lb, strict=True):
         pallets = share * inp.pallets_per_beam
         load_lb = pallets * weight
         load_kN = ureg.Quantity(load_lb, "lbf").to("kN").magnitude

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .rack_loads import LevelElevationsFt, PalletWeightsLb, check_one_weight_per_level
 
 _POINT = re.compile(r"^\s*\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$")
 
@@ -83,38 +85,16 @@ class RackProblem(_Strict):
     beam_length_ft: float = Field(gt=0, le=50, description="load-beam length (bay width), ft")
     frame_width_ft: float = Field(gt=0, le=20, description="clear distance between the two posts of the frame, ft")
     frame_height_ft: float = Field(gt=0, le=100, description="post height, ft")
-    level_elevations_ft: list[float] = Field(min_length=1, max_length=20, description="beam-level heights, ft")
-    pallet_weights_lb: list[float] = Field(
-        min_length=1, max_length=20, description="weight of ONE pallet at each level, lb (same order as the levels)"
-    )
+    level_elevations_ft: LevelElevationsFt
+    pallet_weights_lb: PalletWeightsLb
     braces: list[BraceFt] = Field(min_length=1, max_length=100, description="brace end points, ft")
     column: ChannelIn = Field(description="post (upright) section")
     brace_section: ChannelIn = Field(description="brace section")
     E_ksi: float = Field(default=29000.0, gt=0, le=50000, description="modulus of elasticity of the steel, ksi")
 
-    @field_validator("level_elevations_ft")
-    @classmethod
-    def _levels_increase(cls, levels: list[float]) -> list[float]:
-        if any(level <= 0 for level in levels):
-            raise ValueError("every level must be above the floor (> 0 ft)")
-        if any(b <= a for a, b in zip(levels, levels[1:], strict=False)):
-            raise ValueError(f"levels must be listed from the bottom up without repeats, got {levels}")
-        return levels
-
-    @field_validator("pallet_weights_lb")
-    @classmethod
-    def _weights_non_negative(cls, weights: list[float]) -> list[float]:
-        if any(weight < 0 for weight in weights):
-            raise ValueError("pallet weights cannot be negative")
-        return weights
-
     @model_validator(mode="after")
     def _consistent(self) -> RackProblem:
-        if len(self.pallet_weights_lb) != len(self.level_elevations_ft):
-            raise ValueError(
-                f"pallet_weights_lb has {len(self.pallet_weights_lb)} entries but there are "
-                f"{len(self.level_elevations_ft)} levels"
-            )
+        check_one_weight_per_level(self.level_elevations_ft, self.pallet_weights_lb)
         if self.level_elevations_ft[-1] > self.frame_height_ft:
             raise ValueError(
                 f"the top level ({self.level_elevations_ft[-1]} ft) is above the posts ({self.frame_height_ft} ft)"

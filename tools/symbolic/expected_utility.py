@@ -17,7 +17,7 @@ import sympy
 from pydantic import Field, ValidationInfo, field_validator
 
 from ..registry import ToolInput, ToolInputError, ToolOutput, register_tool
-from .limits import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, run_limited
+from .limits import DEFAULT_TIMEOUT_S, TimeoutSeconds, run_limited
 from .parser import ExactNumber, ParseError, parse_expression, parse_rational
 from .symbolic_math import real_value, sympy_failures
 
@@ -74,13 +74,7 @@ class ExpectedUtilityInput(ToolInput):
         description="the utility function of the outcome x, increasing in x, e.g. 'sqrt(x)', 'log(x)', "
         "'1 - exp(-0.01*x)' (CARA) or 'x' (risk neutral, the default)",
     )
-    timeout_s: float = Field(
-        default=DEFAULT_TIMEOUT_S,
-        gt=0,
-        le=MAX_TIMEOUT_S,
-        description=f"wall-clock limit of the calculation, s (default {DEFAULT_TIMEOUT_S:g}, at most "
-        f"{MAX_TIMEOUT_S:g})",
-    )
+    timeout_s: TimeoutSeconds = DEFAULT_TIMEOUT_S
 
     @field_validator("lotteries")
     @classmethod

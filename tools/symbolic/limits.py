@@ -22,14 +22,25 @@ import queue
 import subprocess
 import sys
 import threading
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from ..registry import ToolInputError
 
-__all__ = ["DEFAULT_TIMEOUT_S", "MAX_TIMEOUT_S", "run_limited"]
+__all__ = ["DEFAULT_TIMEOUT_S", "MAX_TIMEOUT_S", "TimeoutSeconds", "run_limited"]
 
 DEFAULT_TIMEOUT_S = 5.0
 MAX_TIMEOUT_S = 30.0
+TimeoutSeconds = Annotated[
+    float,
+    Field(
+        gt=0,
+        le=MAX_TIMEOUT_S,
+        description=f"wall-clock limit of the calculation, s (default {DEFAULT_TIMEOUT_S:g}, max {MAX_TIMEOUT_S:g})",
+    ),
+]
+"""The `timeout_s` input field of every tool that runs sympy through this module."""
 POOL_SIZE = 2
 """Workers at most: calls from more threads than this wait for a free one."""
 STARTUP_TIMEOUT_S = 120.0

@@ -18,7 +18,7 @@ import sympy
 from pydantic import Field, field_validator
 
 from ..registry import ToolInput, ToolInputError, ToolOutput, register_tool
-from .limits import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, run_limited
+from .limits import DEFAULT_TIMEOUT_S, TimeoutSeconds, run_limited
 from .parser import (
     CONSTANTS,
     FUNCTIONS,
@@ -101,13 +101,7 @@ class SymbolicMathInput(ToolInput):
     direction: Literal["+-", "+", "-"] = Field(
         default="+-", description="limit: '+' from above, '-' from below, '+-' both sides (default)"
     )
-    timeout_s: float = Field(
-        default=DEFAULT_TIMEOUT_S,
-        gt=0,
-        le=MAX_TIMEOUT_S,
-        description=f"wall-clock limit of the calculation, s (default {DEFAULT_TIMEOUT_S:g}, at most "
-        f"{MAX_TIMEOUT_S:g})",
-    )
+    timeout_s: TimeoutSeconds = DEFAULT_TIMEOUT_S
 
     @field_validator("variable")
     @classmethod
