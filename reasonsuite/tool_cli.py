@@ -17,7 +17,7 @@ from rich.table import Table
 
 from .cli_common import fail
 
-console = Console()
+console = Console() if sys.stdout.isatty() else Console(width=130)
 
 
 def _read_payload(json_text: str | None, json_file: str | None) -> dict[str, Any]:

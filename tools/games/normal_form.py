@@ -14,7 +14,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import pygambit
 from pydantic import Field
 
 from ..registry import ToolInputError, ToolOutput, register_tool
@@ -124,6 +123,8 @@ def mixed_equilibria(game: Game, rows: list[int], cols: list[int]) -> MixedEquil
     Y's column strategies is an equilibrium. Probabilities are mapped back to the full strategy lists (zeros for the
     removed strategies).
     """
+    import pygambit  # imported here: it costs ~1 s (scipy.stats, pandas) and only mixed equilibria need it
+
     row, col = (table[np.ix_(rows, cols)] for table in game.payoffs)
     result = pygambit.nash.enummixed_solve(pygambit.StrategicGame.from_arrays(row, col), rational=True, cliques=True)
 
