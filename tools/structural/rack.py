@@ -278,17 +278,9 @@ def _governing_per_member(checks: MemberChecksOutput, analysis: FrameOutput) -> 
     return list(best.values())
 
 
-@register_tool("rack_check")
-def rack_check(inp: RackCheckInput) -> RackCheckOutput:
-    """Check a pallet-rack side frame end to end: hazard, base shear, frame analysis, CSA S16 checks, verdict.
-
-    Chains seismic_hazard → seismic_base_shear (NBC 2015 4.1.8.11, braced frame, site class C) → frame_analysis
-    under the NBC Table 4.1.3.2.-A combinations of D, L (storage) and ±E → section_properties → member_checks, and
-    returns every intermediate result, the governing member and ADEQUATE / INADEQUATE.
-    """
-    problem, basis = inp.problem, inp.basis
-    hazard = seismic_hazard(SeismicHazardInput(location=problem.location))
-    loads = storage_rack_loads(
+def rack_loads(problem: RackProblem, basis: RackDesignBasis) -> StorageRackLoadsOutput:
+    """Step: the pallet loads per level on the most loaded frame (storage_rack_loads)."""
+    return storage_rack_loads(
         StorageRackLoadsInput(
             bays=problem.bays,
             pallets_per_beam=problem.pallets_per_beam,
@@ -297,8 +289,13 @@ def rack_check(inp: RackCheckInput) -> RackCheckOutput:
             seismic_weight_fraction=basis.seismic_weight_fraction,
         )
     )
-    pallet_loads = [level.frame_load_kN for level in loads.levels]
-    base_shear = compute_base_shear(
+
+
+def rack_base_shear(
+    hazard: SeismicHazardOutput, loads: StorageRackLoadsOutput, basis: RackDesignBasis
+) -> SeismicBaseShearOutput:
+    """Step: NBC 4.1.8.11 base shear and level forces, the rack taken as a braced frame on site class C."""
+    return compute_base_shear(
         SeismicBaseShearInput(
             **{key: getattr(hazard, key) for key in ("Sa_0_2", "Sa_0_5", "Sa_1_0", "Sa_2_0", "Sa_5_0", "Sa_10_0")},
             PGA=hazard.PGA,
@@ -313,16 +310,69 @@ def rack_check(inp: RackCheckInput) -> RackCheckOutput:
             Ro=basis.Ro,
         )
     )
-    seismic_forces = [level.Fx_kN for level in base_shear.levels]
+
+
+def rack_combinations() -> list[LoadCombination]:
+    """Step: the NBC Table 4.1.3.2.-A combinations of D, L (storage) and ±E, as frame-analysis combinations."""
     factor_sets = compute_load_combinations(LoadCombinationsInput(D=1.0, L=1.0, E=1.0, storage_occupancy=True))
-    combinations = [LoadCombination(name=c.name, factors=c.factors) for c in factor_sets.uls_combinations]
-    post, brace = _channel(problem.column), _channel(problem.brace_section)
-    frame = build_side_frame(problem, basis, post, brace, pallet_loads, seismic_forces, combinations)
-    analysis = analyse_frame(frame)
-    checks = member_checks(
-        MemberChecksInput(members=_members_to_check(problem, basis, frame, analysis, post, brace))
+    return [LoadCombination(name=c.name, factors=c.factors) for c in factor_sets.uls_combinations]
+
+
+def rack_sections(problem: RackProblem) -> tuple[SectionPropertiesOutput, SectionPropertiesOutput]:
+    """Step: properties of the post and brace channels."""
+    return _channel(problem.column), _channel(problem.brace_section)
+
+
+def check_rack_members(
+    problem: RackProblem,
+    basis: RackDesignBasis,
+    frame: FrameInput,
+    analysis: FrameOutput,
+    post: SectionPropertiesOutput,
+    brace: SectionPropertiesOutput,
+) -> tuple[MemberChecksOutput, list[MemberVerdict]]:
+    """Step: CSA S16 checks of every member in every combination, and each member's governing combination."""
+    checks = member_checks(MemberChecksInput(members=_members_to_check(problem, basis, frame, analysis, post, brace)))
+    return checks, _governing_per_member(checks, analysis)
+
+
+def level_loads(loads: StorageRackLoadsOutput, base_shear: SeismicBaseShearOutput) -> list[LevelLoad]:
+    """The per-level summary of gravity load, seismic weight and seismic force."""
+    return [
+        LevelLoad(
+            elevation_m=level.elevation_m,
+            pallet_load_kN=level.frame_load_kN,
+            seismic_weight_kN=force.weight_kN,
+            seismic_force_kN=force.Fx_kN,
+        )
+        for level, force in zip(loads.levels, base_shear.levels, strict=True)
+    ]
+
+
+@register_tool("rack_check")
+def rack_check(inp: RackCheckInput) -> RackCheckOutput:
+    """Check a pallet-rack side frame end to end: hazard, base shear, frame analysis, CSA S16 checks, verdict.
+
+    Chains seismic_hazard → storage_rack_loads → seismic_base_shear (NBC 2015 4.1.8.11, braced frame, site class C)
+    → load_combinations (NBC Table 4.1.3.2.-A: D, L storage, ±E) → section_properties → frame_analysis →
+    member_checks, and returns every intermediate result, the governing member and ADEQUATE / INADEQUATE.
+    """
+    problem, basis = inp.problem, inp.basis
+    hazard = seismic_hazard(SeismicHazardInput(location=problem.location))
+    loads = rack_loads(problem, basis)
+    base_shear = rack_base_shear(hazard, loads, basis)
+    post, brace = rack_sections(problem)
+    frame = build_side_frame(
+        problem,
+        basis,
+        post,
+        brace,
+        [level.frame_load_kN for level in loads.levels],
+        [level.Fx_kN for level in base_shear.levels],
+        rack_combinations(),
     )
-    members = _governing_per_member(checks, analysis)
+    analysis = analyse_frame(frame)
+    checks, members = check_rack_members(problem, basis, frame, analysis, post, brace)
     governing = max(members, key=lambda m: m.utilisation)
     return RackCheckOutput(
         problem_id=problem.problem_id,
@@ -330,10 +380,7 @@ def rack_check(inp: RackCheckInput) -> RackCheckOutput:
         governing_member=f"{governing.member} ({governing.combination})",
         max_utilisation=governing.utilisation,
         hazard=hazard,
-        level_loads=[
-            LevelLoad(elevation_m=_m(h), pallet_load_kN=p, seismic_weight_kN=lvl.weight_kN, seismic_force_kN=lvl.Fx_kN)
-            for h, p, lvl in zip(problem.level_elevations_ft, pallet_loads, base_shear.levels, strict=True)
-        ],
+        level_loads=level_loads(loads, base_shear),
         base_shear=base_shear,
         post_section=post,
         brace_section=brace,
@@ -341,11 +388,12 @@ def rack_check(inp: RackCheckInput) -> RackCheckOutput:
         analysis=analysis,
         members=members,
         checks=checks,
-        assumptions=_assumptions(problem, basis, loads),
+        assumptions=rack_assumptions(problem, basis, loads),
     )
 
 
-def _assumptions(problem: RackProblem, basis: RackDesignBasis, loads: StorageRackLoadsOutput) -> list[str]:
+def rack_assumptions(problem: RackProblem, basis: RackDesignBasis, loads: StorageRackLoadsOutput) -> list[str]:
+    """Every modelling choice of the rack check, in words, for the report."""
     frame_kind = "an interior frame" if loads.frame == "interior" else "an end frame (single bay)"
     return [
         f"The frame checked is {frame_kind}: it carries {loads.share_of_bay:g} × {problem.pallets_per_beam} pallets "
