@@ -64,3 +64,18 @@ def test_model_info_prints_whole_paths_that_scripts_can_read() -> None:
     gguf_line = next(line for line in result.stdout.splitlines() if line.startswith("GGUF file:"))
     assert Path(gguf_line.split(":", 1)[1].strip()).is_file()
     assert "converted copy:" in result.stdout
+
+
+def test_every_subpackage_is_declared_for_the_wheel() -> None:
+    """An editable install finds subpackages by path; a wheel only ships the packages pyproject lists."""
+    import tomllib
+
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    declared = set(setuptools["packages"])
+    found = set()
+    for package, folder in setuptools["package-dir"].items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(REPO / folder)
+            if "__pycache__" not in relative.parts:
+                found.add(".".join([package, *relative.parts]))
+    assert found == declared

@@ -1,0 +1,118 @@
+"""The typed state the MASSE roles share, and the structured records they leave in it.
+
+LangGraph merges each node's partial update into the state; lists that grow through the run (the trace, the design
+rounds) use an adding reducer, everything else is replaced. Tool outputs are kept as the tools' own pydantic models,
+so the report and the checkpointer see exactly what the tools returned.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Literal, TypedDict
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reasonsuite.tools.structural.base_shear import SeismicBaseShearOutput
+from reasonsuite.tools.structural.frame_model import FrameInput, FrameOutput, LoadCombination
+from reasonsuite.tools.structural.hazard import SeismicHazardOutput
+from reasonsuite.tools.structural.member_checks import MemberChecksOutput
+from reasonsuite.tools.structural.rack import MemberVerdict, RackDesignBasis
+from reasonsuite.tools.structural.rack_loads import StorageRackLoadsOutput
+from reasonsuite.tools.structural.rack_problem import ChannelIn, RackProblem
+from reasonsuite.tools.structural.sections import SectionPropertiesOutput
+
+Role = Literal[
+    "project_manager",
+    "loading_agent",
+    "seismic_agent",
+    "dynamic_agent",
+    "design_agent",
+    "modelling_agent",
+    "structural_analysis_agent",
+    "verification_agent",
+    "safety_manager",
+]
+TEAMS: dict[str, str] = {
+    "loading_agent": "analyst",
+    "seismic_agent": "analyst",
+    "dynamic_agent": "analyst",
+    "structural_analysis_agent": "analyst",
+    "design_agent": "engineer",
+    "modelling_agent": "engineer",
+    "verification_agent": "engineer",
+    "project_manager": "management",
+    "safety_manager": "management",
+}
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TraceEvent(_Record):
+    """One thing a role did: a tool call with its arguments and result summary, an LLM call, or a decision."""
+
+    role: str
+    kind: Literal["tool", "llm", "decision", "human"]
+    name: str = Field(description="tool name, or what was decided")
+    detail: str = Field(description="arguments and result in a line a person can read")
+    seconds: float = 0.0
+
+
+class Extraction(_Record):
+    """How the problem got into the schema."""
+
+    source: Literal["structured", "rules", "llm", "human"]
+    defaults_used: list[str] = Field(default_factory=list, description="fields the text left to documented defaults")
+    supplied_by_human: list[str] = Field(default_factory=list, description="fields answered at an interrupt")
+    llm_attempts: int = 0
+
+
+class RedesignProposal(_Record):
+    """The Design agent's choice of catalogue sections for the next round (names from the catalogue only)."""
+
+    post: str | None = Field(default=None, description="catalogue name of the post channel to use; null keeps it")
+    brace: str | None = Field(default=None, description="catalogue name of the brace channel to use; null keeps it")
+    reason: str = Field(default="", max_length=500, description="one sentence: why these sections")
+
+
+class DesignRound(_Record):
+    """One analysis of the frame: the sections used and what the checks said."""
+
+    round: int
+    post: ChannelIn
+    brace: ChannelIn
+    post_name: str
+    brace_name: str
+    verdict: Literal["ADEQUATE", "INADEQUATE"]
+    max_utilisation: float
+    governing: str
+    proposal_reason: str = ""
+
+
+class MasseState(TypedDict, total=False):
+    """Everything a run knows; each role reads what it needs and returns only what it adds."""
+
+    problem_text: str
+    problem: RackProblem
+    basis: RackDesignBasis
+    extraction: Extraction
+    hazard: SeismicHazardOutput
+    loads: StorageRackLoadsOutput
+    base_shear: SeismicBaseShearOutput
+    combinations: list[LoadCombination]
+    post_section: SectionPropertiesOutput
+    brace_section: SectionPropertiesOutput
+    post_name: str
+    brace_name: str
+    frame: FrameInput
+    analysis: FrameOutput
+    checks: MemberChecksOutput
+    members: list[MemberVerdict]
+    verdict: Literal["ADEQUATE", "INADEQUATE"]
+    proposal: RedesignProposal | None
+    rounds: Annotated[list[DesignRound], operator.add]
+    trace: Annotated[list[TraceEvent], operator.add]
+    signed_off: bool
+    sign_off_note: str
+    failure: str
