@@ -5,40 +5,15 @@ The real backends are exercised with the embedded model in test_hf_backend.py an
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from fakes import ScriptedLLM
 from pydantic import BaseModel, Field
 
-from reasonsuite.llm import BaseLLM, Generation, SamplingParams, StructuredOutputError
-from reasonsuite.llm.types import Conversation
+from reasonsuite.llm import SamplingParams, StructuredOutputError
 
 
 class Move(BaseModel):
     action: int = Field(ge=0, le=1)
-
-
-class ScriptedLLM(BaseLLM):
-    """Answers each prompt with the next scripted text for that prompt and records what it was asked."""
-
-    def __init__(self, scripts: dict[str, list[str]], **kwargs: Any):
-        super().__init__(**kwargs)
-        self.scripts = {prompt: list(texts) for prompt, texts in scripts.items()}
-        self.calls: list[tuple[list[str], SamplingParams, dict[str, Any] | None]] = []
-
-    @property
-    def name(self) -> str:
-        return "scripted"
-
-    def _generate_raw(self, conversations: list[Conversation], params: SamplingParams, json_schema):
-        prompts = [c[-1].content for c in conversations]
-        self.calls.append((prompts, params, json_schema))
-        return [
-            Generation(
-                text=self.scripts[p].pop(0), prompt_tokens=1, completion_tokens=1, finish_reason="stop", latency_s=0
-            )
-            for p in prompts
-        ]
 
 
 def test_valid_output_is_parsed_on_the_first_attempt() -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from reasonsuite.llm import StructuredOutputError
 from reasonsuite.tools.registry import ToolInputError
@@ -226,7 +226,7 @@ def _dims(section) -> str:
 
 def design_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
     """Section properties of the posts and braces of this round (the problem's, or the accepted proposal's)."""
-    problem = state["problem"]
+    problem = state.get("design", state["problem"])
     proposal = state.get("proposal")
     if proposal is not None:
         problem = _apply_proposal(problem, proposal)
@@ -236,7 +236,7 @@ def design_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str,
         lambda out: f"post A={out[0].area_mm2:.0f} mm², brace r_min={out[1].r_min_mm:.2f} mm",
     )  # fmt: skip
     return {
-        "problem": problem,
+        "design": problem,
         "post_section": post,
         "brace_section": brace,
         "post_name": catalogue.name_of(problem.column, catalogue.POSTS),
@@ -247,7 +247,7 @@ def design_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str,
 
 def modelling_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
     """The analysis model: side frame geometry, sections, load cases D, L, E and the NBC combinations."""
-    problem, basis, loads, base_shear = state["problem"], state["basis"], state["loads"], state["base_shear"]
+    problem, basis, loads, base_shear = state["design"], state["basis"], state["loads"], state["base_shear"]
     combinations, combo_event = _tool(
         "modelling_agent", "load_combinations", rack_combinations, "D, L (storage), E",
         lambda out: f"{len(out)} ULS combinations",
@@ -264,7 +264,7 @@ def modelling_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[s
 
 def verification_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
     """CSA S16 checks of every member in every combination (member_checks), and the round's record."""
-    problem = state["problem"]
+    problem = state["design"]
     (checks, members), event = _tool(
         "verification_agent", "member_checks",
         lambda: check_rack_members(problem, state["basis"], state["frame"], state["analysis"], state["post_section"],
@@ -289,7 +289,7 @@ def _failing_roles(state: MasseState) -> set[str]:
 
 def _next_by_rules(state: MasseState) -> RedesignProposal | str:
     """One step up the catalogue for each failing member group (posts, braces); a string says why none is left."""
-    problem, failing = state["problem"], _failing_roles(state)
+    problem, failing = state["design"], _failing_roles(state)
     choice: dict[str, str | None] = {"post": None, "brace": None}
     for group, current, table in (("post", problem.column, catalogue.POSTS),
                                   ("brace", problem.brace_section, catalogue.BRACES)):  # fmt: skip
@@ -304,7 +304,7 @@ def _next_by_rules(state: MasseState) -> RedesignProposal | str:
 
 def _proposal_problem(state: MasseState, proposal: RedesignProposal) -> str | None:
     """Why a proposal is not acceptable, or None: names must be catalogue entries, failing groups must get heavier."""
-    problem, failing = state["problem"], _failing_roles(state)
+    problem, failing = state["design"], _failing_roles(state)
     groups = (("post", proposal.post, problem.column, catalogue.POSTS),
               ("brace", proposal.brace, problem.brace_section, catalogue.BRACES))  # fmt: skip
     for group, name, current, table in groups:
@@ -317,6 +317,18 @@ def _proposal_problem(state: MasseState, proposal: RedesignProposal) -> str | No
     return None
 
 
+def _proposal_schema() -> type[RedesignProposal]:
+    """RedesignProposal with the names restricted to the catalogue, so constrained decoding can only emit real ones."""
+    post_names = Literal[tuple(catalogue.POSTS)]  # type: ignore[valid-type]
+    brace_names = Literal[tuple(catalogue.BRACES)]  # type: ignore[valid-type]
+    return create_model(
+        "RedesignProposal",
+        __base__=RedesignProposal,
+        post=(post_names | None, Field(default=None, description="catalogue post, or null to keep the current one")),
+        brace=(brace_names | None, Field(default=None, description="catalogue brace, or null to keep the current one")),
+    )
+
+
 def _next_by_llm(state: MasseState, context: MasseContext) -> RedesignProposal | str:
     llm = context.require_llm()
     failing = [f"{m.member} {m.utilisation:.2f}" for m in state["members"] if m.status == "INADEQUATE"]
@@ -324,14 +336,14 @@ def _next_by_llm(state: MasseState, context: MasseContext) -> RedesignProposal |
         post=state["post_name"], brace=state["brace_name"], failing=", ".join(failing),
         posts=", ".join(catalogue.POSTS), braces=", ".join(catalogue.BRACES),
     )  # fmt: skip
-    reason = ""
+    schema, reason = _proposal_schema(), ""
     for _ in range(context.config.llm_attempts):
         try:
-            proposal = llm.structured(prompt + (f"\n\nYour last answer was rejected: {reason}" if reason else ""),
-                                      RedesignProposal)  # fmt: skip
+            answer = llm.structured(prompt + (f"\n\nYour last answer was rejected: {reason}" if reason else ""), schema)
         except StructuredOutputError as err:
             reason = f"it did not fit the schema ({err.errors[-1]})"
             continue
+        proposal = RedesignProposal.model_validate(answer.model_dump())
         reason = _proposal_problem(state, proposal) or ""
         if not reason:
             return proposal
@@ -365,9 +377,14 @@ def _utilisation_table(state: MasseState) -> str:
 def safety_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
     """Sign off the tools' verdict with the utilisation table (after a person's approval when configured)."""
     context = runtime.context
-    verdict, checks = state["verdict"], state["checks"]
+    verdict, checks, rounds = state["verdict"], state["checks"], state["rounds"]
     note = (f"{verdict}: largest utilisation {checks.max_utilisation:.2f} in {checks.governing_member}; "
             f"{len(state['members'])} members checked to CSA S16-14.")  # fmt: skip
+    if len(rounds) > 1:
+        first, last = rounds[0], rounds[-1]
+        note = (f"The design as given is {first.verdict} (utilisation {first.max_utilisation:.2f}, {first.governing}). "
+                f"After {len(rounds) - 1} redesign round(s) with post {last.post_name} and brace {last.brace_name} "
+                f"it is {note}")  # fmt: skip
     events = []
     if context.config.mode == "llm":
         prompt = prompts.SIGN_OFF.format(verdict=verdict, utilisation=checks.max_utilisation,

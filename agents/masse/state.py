@@ -91,10 +91,15 @@ class DesignRound(_Record):
 
 
 class MasseState(TypedDict, total=False):
-    """Everything a run knows; each role reads what it needs and returns only what it adds."""
+    """Everything a run knows; each role reads what it needs and returns only what it adds.
+
+    `problem` is the rack as stated; `design` is the rack of the current round (the problem with the sections the
+    redesigns chose), which the model, analysis and checks use.
+    """
 
     problem_text: str
     problem: RackProblem
+    design: RackProblem
     basis: RackDesignBasis
     extraction: Extraction
     hazard: SeismicHazardOutput
