@@ -18,6 +18,7 @@ from rich.table import Table
 from .cli_common import backend_errors, err_console, load_backend
 from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
+from .masse_cli import masse_app
 from .rack_cli import rack_app
 from .tool_cli import tool_command
 
@@ -33,6 +34,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(eval_app, name="eval")
 app.command("tool")(tool_command)
 app.add_typer(rack_app, name="rack")
+app.add_typer(masse_app, name="masse")
 console = Console()
 
 

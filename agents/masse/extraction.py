@@ -42,11 +42,14 @@ def numbers_in(text: str) -> set[float]:
     return {_number(match) for match in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text)}
 
 
+_LOCATION = (  # a name may hold periods ("Fort St. John"): prefer the one ending in ", BC."
+    r"racking system in (.+?),\s*(?:BC|B\.C\.|British Columbia)\.",
+    r"racking system in (.+?)\.(?:\s|$)",
+)
 _PATTERNS: dict[str, str] = {
-    "location": r"racking system in ([^.]+?)(?:,\s*(?:BC|B\.C\.|British Columbia))?\.",
     "bays": rf"has {NUMBER} bays?",
     "beam_length_ft": rf"with {NUMBER} ft beam length",
-    "pallets_per_beam": rf"there are {NUMBER} pallets? on each beam",
+    "pallets_per_beam": rf"there (?:are|is) {NUMBER} pallets? on each beam",
     "frame_width_ft": rf"gap between (?:the )?two posts is {NUMBER} ft wide",
     "frame_height_ft": rf"post is {NUMBER} ft tall",
     "column": rf"columns are steel U-channels \({NUMBER} in x {NUMBER} in x {NUMBER} in",
@@ -58,6 +61,11 @@ def read_by_rules(text: str, problem_id: str = "") -> RackProblem:
     """The rack problem stated in MASSE's description template; ExtractionError names what the text lacks."""
     found: dict[str, Any] = {"problem_id": problem_id}
     missing = []
+    location = next((m for m in (re.search(pattern, text) for pattern in _LOCATION) if m), None)
+    if location:
+        found["location"] = location.group(1).strip()
+    else:
+        missing.append("location")
     for field, pattern in _PATTERNS.items():
         match = re.search(pattern, text)
         if not match:
@@ -65,8 +73,6 @@ def read_by_rules(text: str, problem_id: str = "") -> RackProblem:
         elif field in ("column", "brace_section"):
             width, depth, thickness = (_number(g) for g in match.groups())
             found[field] = {"width_in": width, "depth_in": depth, "thickness_in": thickness}
-        elif field == "location":
-            found[field] = match.group(1).strip()
         else:
             found[field] = _number(match.group(1))
     weights = re.findall(rf"{NUMBER} lbs? at {NUMBER} ft", text)

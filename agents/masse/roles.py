@@ -127,7 +127,7 @@ def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[s
     try:
         if config.mode == "deterministic":
             try:
-                problem = read_by_rules(text)
+                problem = read_by_rules(text, state.get("problem_id", ""))
                 source = "rules"
             except ExtractionError as err:
                 if config.on_missing != "interrupt":
@@ -138,6 +138,7 @@ def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[s
         else:
             started = time.perf_counter()
             problem, attempts = _read_with_llm(context, text)
+            problem = problem.model_copy(update={"problem_id": state.get("problem_id", problem.problem_id)})
             source = "llm"
             events.append(_emit(TraceEvent(role=role, kind="llm", name="read the problem",
                                            detail=f"{attempts} attempt(s), every number found in the text",

@@ -66,8 +66,17 @@ class MasseRun:
         return self.state.get("verdict")
 
 
-def problem_input(problem: str | Path | RackProblem | dict[str, Any]) -> MasseState:
+def problem_input(problem: str | Path | RackProblem | dict[str, Any], problem_id: str = "") -> MasseState:
     """The graph's input for a problem given as text, a .txt/.json file, a RackProblem or a dict (either layout)."""
+    graph_input = _problem_input(problem)
+    if problem_id:
+        graph_input["problem_id"] = problem_id
+        if "problem" in graph_input:
+            graph_input["problem"] = graph_input["problem"].model_copy(update={"problem_id": problem_id})
+    return graph_input
+
+
+def _problem_input(problem: str | Path | RackProblem | dict[str, Any]) -> MasseState:
     if isinstance(problem, RackProblem):
         return {"problem": problem}
     if isinstance(problem, dict):
@@ -145,6 +154,7 @@ def run(
     out_dir: Path | None = None,
     checkpoint_db: Path | None = None,
     thread_id: str | None = None,
+    problem_id: str = "",
     on_event: EventHandler | None = None,
 ) -> MasseRun:
     """Check a rack problem end to end; with `out_dir`, write the report there (and checkpoints, by default)."""
@@ -152,7 +162,7 @@ def run(
     if checkpoint_db is None and out_dir is not None:
         checkpoint_db = out_dir / "checkpoints.sqlite"
     return _drive(
-        problem_input(problem),
+        problem_input(problem, problem_id),
         thread_id=thread_id or uuid.uuid4().hex,
         config=config, llm=llm, checkpoint_db=checkpoint_db, out_dir=out_dir, on_event=on_event,
     )  # fmt: skip

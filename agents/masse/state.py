@@ -97,6 +97,7 @@ class MasseState(TypedDict, total=False):
     redesigns chose), which the model, analysis and checks use.
     """
 
+    problem_id: str
     problem_text: str
     problem: RackProblem
     design: RackProblem
