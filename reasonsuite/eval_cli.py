@@ -140,7 +140,7 @@ def samples_table(out: Path) -> Table:
 @with_llm_options
 def eval_run(
     options: LLMOptions,
-    task: Annotated[str, typer.Option(help="task name (evals/tasks/*.yaml)")] = "recon-eval",
+    task: Annotated[str, typer.Option(help="task name (evals/tasks/*.yaml), or masse")] = "recon-eval",
     out: Annotated[Path | None, typer.Option(help="run folder; an existing one is resumed")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="only the first N items")] = None,
     max_new_tokens: Annotated[int, typer.Option(min=1, help="tokens each answer may use")] = 512,
@@ -148,11 +148,53 @@ def eval_run(
     shuffle_options: Annotated[
         int, typer.Option(min=0, max=10, help="also ask each multiple-choice item with K permuted option orders")
     ] = 0,
+    mode: Annotated[str, typer.Option(help="masse only: deterministic (rules, no model) or llm")] = "deterministic",
 ) -> None:
     """Evaluate a backend on a task: samples.jsonl + results.json in --out, resumable after a crash."""
+    if task == "masse":
+        run_masse_task(options, out, limit, mode, max_new_tokens)
+        return
     out = out or Path("runs") / f"{task}-{(options.model or 'embedded').replace('/', '_')}"
     results = run_task(options, task, out, limit, max_new_tokens, chunk_size, shuffle_options)
     print_summary(results)
+    console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
+
+
+def run_masse_task(options: LLMOptions, out: Path | None, limit: int | None, mode: str, max_new_tokens: int) -> None:
+    """The MASSE benchmark: the workflow on the generated rack problems, scored stage by stage."""
+    from .evals.masse_eval import STAGES, run_masse_eval
+    from .evals.runner import format_accuracy
+
+    if mode not in ("deterministic", "llm"):
+        raise fail(f"--mode: {mode!r} is not deterministic or llm")
+    config = llm_config_from(options, max_new_tokens=max_new_tokens)
+    model_tag = f"-{(options.model or 'embedded').replace('/', '_')}" if mode == "llm" else ""
+    out = out or Path("runs") / f"masse-{mode}{model_tag}"
+    console.print(f"[bold]task[/] masse  [bold]mode[/] {mode}  [bold]out[/] {out}")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with backend_errors(), Progress(*columns, console=console) as progress:
+        llm = load_backend(config) if mode == "llm" else None
+        bar = progress.add_task("checking racks", total=None)
+        try:
+            results = run_masse_eval(
+                out, mode=mode, llm=llm, limit=limit, model_name=config.model if llm else "",
+                on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
+            )  # fmt: skip
+        finally:
+            if llm is not None:
+                llm.close()
+    table = Table(title=f"MASSE benchmark, {mode} mode, {results['completed']} problems")
+    for column in ("stage", "accuracy (95% CI)"):
+        table.add_column(column)
+    for stage in STAGES:
+        table.add_row(stage, format_accuracy(results["stages"][stage]))
+    console.print(table)
+    timing = results["seconds_per_problem"]
+    console.print(
+        f"seconds per problem: mean {timing['mean']:.2f}, median {timing['median']:.2f}, max {timing['max']:.2f}"
+    )
+    for failure in results["failures"][:10]:
+        console.print(f"  failed {failure['doc_id']}: {failure['failure']}", highlight=False, markup=False)
     console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
 
 

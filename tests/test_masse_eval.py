@@ -1,0 +1,43 @@
+"""The MASSE benchmark: stage scores against the generated problems' tool-computed answers, resumable records."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from reasonsuite.agents.masse.configuration import MasseConfig
+from reasonsuite.agents.masse.run import run
+from reasonsuite.cli import app
+from reasonsuite.data.masse_generator import load_generated_problems
+from reasonsuite.evals.masse_eval import STAGES, run_masse_eval, score
+from reasonsuite.evals.records import read_records
+
+PROBLEMS = load_generated_problems()
+
+
+def test_deterministic_mode_is_right_at_every_stage_and_resumes(tmp_path) -> None:
+    results = run_masse_eval(tmp_path, mode="deterministic", limit=3)
+    assert results["completed"] == 3 and results["failures"] == []
+    assert all(results["stages"][stage]["accuracy"] == 1.0 for stage in STAGES)
+    assert results["seconds_per_problem"]["max"] > 0
+    # A second call with a larger limit only runs the new problem.
+    results = run_masse_eval(tmp_path, mode="deterministic", limit=4)
+    ids = [record["doc_id"] for record in read_records(tmp_path / "samples.jsonl")]
+    assert ids == [p.id for p in PROBLEMS[:4]] and results["completed"] == 4
+
+
+def test_scores_point_at_the_stage_that_went_wrong() -> None:
+    generated = PROBLEMS[0]
+    wrong_site = generated.problem.model_copy(update={"location": "Victoria"})
+    state = run(wrong_site, config=MasseConfig(max_redesign_rounds=0)).state
+    scores = score(generated, state)
+    assert not scores["extraction"] and not scores["seismic"] and not scores["base_shear"]
+    failed = {"problem_text": generated.description, "failure": "project_manager: the text does not state bays"}
+    assert score(generated, failed) == dict.fromkeys(STAGES, False)
+
+
+def test_the_eval_command_runs_the_masse_task(tmp_path) -> None:
+    result = CliRunner().invoke(app, ["eval", "run", "--task", "masse", "--limit", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "verdict" in result.stdout and "100.0%" in result.stdout
+    bad = CliRunner().invoke(app, ["eval", "run", "--task", "masse", "--mode", "oracle", "--out", str(tmp_path)])
+    assert bad.exit_code == 2 and "--mode" in bad.stderr
