@@ -12,6 +12,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 demo: $(STAMPS)/model
 	$(BIN)/reasonsuite demo --n 10
+	$(BIN)/reasonsuite masse run --sample 1 --structured --mode llm --out runs/masse-demo
 
 test: $(STAMPS)/model $(STAMPS)/dev
 	$(BIN)/ruff check .

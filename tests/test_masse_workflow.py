@@ -185,3 +185,29 @@ def test_the_catalogue_constrains_the_names_the_model_can_emit() -> None:
     result = run(TEXT, config=MasseConfig(mode="llm", llm_attempts=1, max_redesign_rounds=1), llm=llm)
     refusal = [e for e in result.state["trace"] if e.name == "no redesign"][0]
     assert re.search(r"did not fit the schema", refusal.detail)
+
+
+def test_the_masse_command_writes_the_report_and_pauses_for_answers(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from reasonsuite.cli import app
+
+    cli = CliRunner()
+    done = cli.invoke(app, ["masse", "run", "--out", str(tmp_path / "sample"), "--max-rounds", "0"])
+    assert done.exit_code == 0, done.output
+    assert "INADEQUATE" in done.stdout and (tmp_path / "sample" / "report.pdf").is_file()
+    text = tmp_path / "rack.txt"
+    text.write_text(NO_WEIGHTS)
+    out = tmp_path / "asks"
+    paused = cli.invoke(app, ["masse", "run", str(text), "--out", str(out), "--on-missing", "interrupt"])
+    assert paused.exit_code == 3 and "pallet_weights_lb" in paused.stdout
+    thread = re.search(r"masse resume (\w+)", paused.stdout).group(1)
+    answer = json.dumps({"level_elevations_ft": [4.0, 8.5, 13.0], "pallet_weights_lb": [1250, 750, 500]})
+    resumed = cli.invoke(
+        app, ["masse", "resume", thread, "--out", str(out), "--answer", answer, "--on-missing", "interrupt"]
+    )
+    assert resumed.exit_code == 0, resumed.output
+    assert (out / "report.md").is_file() and "ADEQUATE" in resumed.stdout
+    failed = cli.invoke(app, ["masse", "run", str(text), "--out", str(tmp_path / "fails")])
+    assert failed.exit_code == 1 and "pallet_weights_lb" in failed.stderr
+    assert cli.invoke(app, ["masse", "run", "--sample", "9"]).exit_code == 2
