@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reasonsuite.agents.masse.configuration import MasseConfig
-from reasonsuite.agents.masse.run import run as run_masse
+from reasonsuite.agents.masse.runner import run as run_masse
 from reasonsuite.data.masse_generator import ExpectedAnswer, GeneratedProblem, expected_from, load_generated_problems
 from reasonsuite.llm import BaseLLM
 from reasonsuite.tools.structural.rack import RackCheckOutput, level_loads, rack_assumptions

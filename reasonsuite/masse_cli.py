@@ -91,7 +91,7 @@ def run_command(
     approve: Annotated[bool, typer.Option(help="pause for approval before the sign-off")] = False,
 ) -> None:
     """Check a rack problem with the MASSE roles and write the report (the sample Nanaimo rack by default)."""
-    from .agents.masse.run import run
+    from .agents.masse.runner import run
 
     config = _masse_config(mode, max_rounds, on_missing, approve)
     source = _problem(problem, sample, structured)
@@ -122,7 +122,7 @@ def resume_command(
     approve: Annotated[bool, typer.Option(help="as when the run was started")] = False,
 ) -> None:
     """Answer a paused run's question, or continue a run that crashed, from its checkpoints."""
-    from .agents.masse.run import resume
+    from .agents.masse.runner import resume
 
     db = out / "checkpoints.sqlite"
     if not db.is_file():

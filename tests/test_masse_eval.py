@@ -5,7 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from reasonsuite.agents.masse.configuration import MasseConfig
-from reasonsuite.agents.masse.run import run
+from reasonsuite.agents.masse.runner import run
 from reasonsuite.cli import app
 from reasonsuite.data.masse_generator import load_generated_problems
 from reasonsuite.evals.masse_eval import STAGES, run_masse_eval, score

@@ -12,7 +12,7 @@ from fakes import RespondingLLM
 from reasonsuite.agents.masse import catalogue
 from reasonsuite.agents.masse.configuration import MasseConfig
 from reasonsuite.agents.masse.extraction import read_by_rules, ungrounded_numbers
-from reasonsuite.agents.masse.run import resume, run
+from reasonsuite.agents.masse.runner import resume, run
 from reasonsuite.data import load_rack_problems, problem_description
 from reasonsuite.tools import get_tool
 
