@@ -157,7 +157,7 @@ def test_invented_numbers_are_sent_back_and_a_grounded_answer_is_accepted() -> N
 @pytest.mark.parametrize("garbage", ["I think the rack is fine.", '{"location": "Nanaimo"}', "{" * 50])
 def test_garbage_from_the_model_ends_in_a_reported_failure(garbage: str) -> None:
     result = run(TEXT, config=MasseConfig(mode="llm", llm_attempts=2), llm=_model([garbage]))
-    assert result.state["failure"].startswith("project_manager:")
+    assert result.state["failure"].startswith("project_manager: the model could not read the problem")
     assert "verdict" not in result.state
 
 

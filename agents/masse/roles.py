@@ -89,26 +89,34 @@ def _ask_person(role: str, missing: list[str], found: dict[str, Any], why: str) 
     return {**found, **answer}, event
 
 
+EXTRACTION_TOKENS = 1536
+"""Token budget of the model's RackProblem JSON: a sample problem takes ~700 tokens; the default 512 cuts it off."""
+
+
+class ModelReadingError(ValueError):
+    """The model did not turn the text into a valid, text-grounded RackProblem within its attempts."""
+
+
 def _read_with_llm(context: MasseContext, text: str) -> tuple[RackProblem, int]:
-    """The model reads the text into a RackProblem; an answer with numbers the text lacks is sent back, boundedly."""
+    """The model reads the text into a RackProblem; an answer with numbers the text lacks is sent back, boundedly.
+
+    Schema failures are already retried inside `structured` (the backend's bounded policy), so one here ends the
+    reading; grounding failures are sent back with the offending fields, up to `llm_attempts` answers in all.
+    """
     llm = context.require_llm()
-    feedback = ""
-    for attempt in range(1, context.config.llm_attempts + 1):
+    params = llm.default_params.model_copy(update={"max_new_tokens": EXTRACTION_TOKENS})
+    feedback, attempts = "", context.config.llm_attempts
+    for attempt in range(1, attempts + 1):
         prompt = prompts.EXTRACT_PROBLEM.format(problem=text, feedback=feedback)
         try:
-            problem = llm.structured(prompt, RackProblem)
+            problem = llm.structured(prompt, RackProblem, params)
         except StructuredOutputError as err:
-            if attempt == context.config.llm_attempts:
-                detail = f"the model's answer never fit the schema: {err.errors[-1]}"
-                raise ExtractionError(["problem"], detail) from None
-            continue
+            raise ModelReadingError(f"the model's answer never fit the schema: {err.errors[-1]}") from None
         ungrounded = ungrounded_numbers(problem, text)
         if not ungrounded:
             return problem, attempt
         feedback = prompts.EXTRACT_FEEDBACK.format(ungrounded=", ".join(ungrounded))
-    raise ExtractionError(
-        [item.split(" = ")[0] for item in ungrounded], f"the model stated numbers the text does not: {feedback.strip()}"
-    )
+    raise ModelReadingError(f"after {attempts} answers it still stated numbers the text does not: {feedback.strip()}")
 
 
 def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
@@ -145,6 +153,8 @@ def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[s
                                            seconds=time.perf_counter() - started)))  # fmt: skip
     except ExtractionError as err:
         return _failed(role, f"{err}; give the problem as structured JSON or state these values in the text")
+    except ModelReadingError as err:
+        return _failed(role, f"the model could not read the problem: {err}")
     defaults = [field for field in ("E_ksi",) if field not in problem.model_fields_set]
     supplied = [e.detail for e in events if e.kind == "human"]
     return {
