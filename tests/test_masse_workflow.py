@@ -211,3 +211,17 @@ def test_the_masse_command_writes_the_report_and_pauses_for_answers(tmp_path) ->
     failed = cli.invoke(app, ["masse", "run", str(text), "--out", str(tmp_path / "fails")])
     assert failed.exit_code == 1 and "pallet_weights_lb" in failed.stderr
     assert cli.invoke(app, ["masse", "run", "--sample", "9"]).exit_code == 2
+
+
+def test_numbers_the_model_keeps_inventing_become_a_question(tmp_path) -> None:
+    invented = _sample_json(pallet_weights_lb=[9999.0, 750.0, 500.0])
+    config = MasseConfig(mode="llm", llm_attempts=2, max_redesign_rounds=0, on_missing="interrupt")
+    db = tmp_path / "runs.sqlite"
+    paused = run(TEXT, config=config, llm=_model([invented]), checkpoint_db=db)
+    assert paused.question["missing"] == ["pallet_weights_lb"]
+    assert paused.question["known"]["location"] == "Nanaimo" and "pallet_weights_lb" not in paused.question["known"]
+    done = resume(paused.thread_id, {"pallet_weights_lb": [1250, 750, 500]}, checkpoint_db=db, config=config,
+                  llm=_model([invented]))  # fmt: skip
+    assert done.finished and done.verdict == "INADEQUATE"
+    assert done.state["problem"] == SAMPLE
+    assert done.state["extraction"].source == "human"

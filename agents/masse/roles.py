@@ -94,7 +94,16 @@ EXTRACTION_TOKENS = 1536
 
 
 class ModelReadingError(ValueError):
-    """The model did not turn the text into a valid, text-grounded RackProblem within its attempts."""
+    """The model did not turn the text into a valid, text-grounded RackProblem within its attempts.
+
+    When the answer was valid but stated numbers the text lacks, `ungrounded` names those fields and `answer` holds
+    the rest, so a person can be asked for just those values.
+    """
+
+    def __init__(self, message: str, ungrounded: list[str] | None = None, answer: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.ungrounded = ungrounded or []
+        self.answer = answer or {}
 
 
 def _read_with_llm(context: MasseContext, text: str) -> tuple[RackProblem, int]:
@@ -116,7 +125,11 @@ def _read_with_llm(context: MasseContext, text: str) -> tuple[RackProblem, int]:
         if not ungrounded:
             return problem, attempt
         feedback = prompts.EXTRACT_FEEDBACK.format(ungrounded=", ".join(ungrounded))
-    raise ModelReadingError(f"after {attempts} answers it still stated numbers the text does not: {feedback.strip()}")
+    fields = sorted({item.split(" = ")[0].split(".")[0] for item in ungrounded})
+    answer = {key: value for key, value in problem.model_dump().items() if key not in fields}
+    raise ModelReadingError(
+        f"after {attempts} answers it still stated numbers the text does not: {', '.join(ungrounded)}", fields, answer
+    )
 
 
 def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
@@ -145,11 +158,18 @@ def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[s
                 problem, source = complete_problem(values), "human"
         else:
             started = time.perf_counter()
-            problem, attempts = _read_with_llm(context, text)
+            try:
+                problem, attempts = _read_with_llm(context, text)
+                source = "llm"
+            except ModelReadingError as err:
+                if not err.ungrounded or config.on_missing != "interrupt":
+                    raise
+                values, event = _ask_person(role, err.ungrounded, err.answer, "the model's values are not in the text")
+                events.append(event)
+                problem, source, attempts = complete_problem(values), "human", config.llm_attempts
             problem = problem.model_copy(update={"problem_id": state.get("problem_id", problem.problem_id)})
-            source = "llm"
             events.append(_emit(TraceEvent(role=role, kind="llm", name="read the problem",
-                                           detail=f"{attempts} attempt(s), every number found in the text",
+                                           detail=f"{attempts} attempt(s); source of the numbers: {source}",
                                            seconds=time.perf_counter() - started)))  # fmt: skip
     except ExtractionError as err:
         return _failed(role, f"{err}; give the problem as structured JSON or state these values in the text")
