@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,7 +36,7 @@ class MasseConfig(BaseModel):
 class MasseContext:
     """What every node may use besides the state: not checkpointed, given again when a run resumes."""
 
-    config: MasseConfig
+    config: MasseConfig = field(default_factory=MasseConfig)
     llm: BaseLLM | None = None
 
     def require_llm(self) -> BaseLLM:
