@@ -55,14 +55,14 @@ class ToolInputError(ValueError):
     @classmethod
     def from_validation_error(cls, err: ValidationError) -> ToolInputError:
         """One message listing every invalid field of a pydantic error, without pydantic's URLs."""
+        errors = err.errors(include_url=False)
         problems = []
-        for item in err.errors(include_url=False):
+        for item in errors:
             field = ".".join(str(part) for part in item["loc"])
             message = item["msg"].removeprefix("Value error, ")
             problems.append(f"{field}: {message}" if field else message)
-        first_field = ".".join(str(part) for part in err.errors()[0]["loc"]) if err.errors() else ""
-        error = cls(first_field, "; ".join(problems))
-        error.args = ("; ".join(problems),)
+        error = cls("", "; ".join(problems))  # the message names each field itself
+        error.field = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
         return error
 
 

@@ -21,7 +21,14 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
-from reasonsuite.tools.structural.frame_model import FrameInput, FrameMember, MemberResult, ResultSet, Support
+from reasonsuite.tools.structural.frame_model import (
+    FrameInput,
+    FrameMember,
+    MemberResult,
+    ResultSet,
+    Support,
+    load_direction,
+)
 
 __all__ = [
     "DPI",
@@ -366,7 +373,7 @@ def _draw_member_loads(axes: Axes, frame: FrameInput, factors: dict[str, float],
             if w == 0.0:
                 continue
             start, end, cx, cy, _ = _axes_of(members[udl.member], xy)
-            d = {"global_x": (1.0, 0.0), "global_y": (0.0, 1.0), "local_y": (-cy, cx)}[udl.direction]
+            d = load_direction(udl.direction, cx, cy)
             sign = math.copysign(1.0, w)
             tails = []
             for t in np.linspace(0.0, 1.0, 7):
@@ -390,7 +397,7 @@ def _draw_member_loads(axes: Axes, frame: FrameInput, factors: dict[str, float],
             if p == 0.0:
                 continue
             start, _, cx, cy, length = _axes_of(members[point_load.member], xy)
-            d = {"global_x": (1.0, 0.0), "global_y": (0.0, 1.0), "local_y": (-cy, cx)}[point_load.direction]
+            d = load_direction(point_load.direction, cx, cy)
             t = min(point_load.distance_m / length, 1.0)
             head = (start[0] + t * cx * length, start[1] + t * cy * length)
             sign = math.copysign(1.0, p)

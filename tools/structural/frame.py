@@ -40,6 +40,7 @@ from .frame_model import (
     ResultSet,
     Support,
     SupportReaction,
+    load_direction,
 )
 
 __all__ = ["analyse_frame"]
@@ -85,7 +86,7 @@ class _Geometry:
 
     def direction(self, direction: str) -> tuple[float, float]:
         """Unit vector of a load direction; local y is local x turned 90 degrees counter-clockwise."""
-        return {"global_x": (1.0, 0.0), "global_y": (0.0, 1.0), "local_y": (-self.cy, self.cx)}[direction]
+        return load_direction(direction, self.cx, self.cy)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pydantic import Field, FiniteFloat
 from ..registry import ToolInput, ToolOutput
 
 __all__ = [
+    "load_direction",
     "DisplacementSummary",
     "EquilibriumCheck",
     "FrameInput",
@@ -41,6 +42,14 @@ MAX_COORDINATE_M = 10_000.0
 Name = Annotated[str, Field(min_length=1, max_length=64)]
 Coordinate = Annotated[FiniteFloat, Field(ge=-MAX_COORDINATE_M, le=MAX_COORDINATE_M)]
 LoadDirection = Literal["global_x", "global_y", "local_y"]
+
+
+def load_direction(direction: LoadDirection, cx: float, cy: float) -> tuple[float, float]:
+    """Unit vector of a member load's direction on a member with direction cosines (cx, cy).
+
+    Local y is the member's local x turned 90 degrees counter-clockwise: (-cy, cx).
+    """
+    return {"global_x": (1.0, 0.0), "global_y": (0.0, 1.0), "local_y": (-cy, cx)}[direction]
 
 
 class FrameNode(ToolInput):

@@ -22,7 +22,7 @@ from .hazard import SeismicHazardInput, SeismicHazardOutput, seismic_hazard
 from .load_combinations import LoadCombinationsInput, compute_load_combinations
 from .member_checks import Member, MemberChecksInput, MemberChecksOutput, member_checks
 from .rack_loads import StorageRackLoadsInput, StorageRackLoadsOutput, storage_rack_loads
-from .rack_problem import RackProblem
+from .rack_problem import PointFt, RackProblem
 from .sections import SectionPropertiesInput, SectionPropertiesOutput, section_properties
 
 STEEL_UNIT_WEIGHT_KN_M3 = 77.0  # 7850 kg/m³ × g
@@ -112,13 +112,24 @@ def _channel(dims) -> SectionPropertiesOutput:
     return section_properties(SectionPropertiesInput.model_validate({"section": section}))
 
 
-def _post_nodes(problem: RackProblem) -> dict[str, list[float]]:
-    """Node heights (ft) on each post: base, top, beam levels and every brace end, sorted and de-duplicated."""
-    heights = {line: {0.0, problem.frame_height_ft, *problem.level_elevations_ft} for line in POST_LINES}
+def _post_of(problem: RackProblem, point: PointFt) -> str:
+    """The post line ('left' or 'right') a brace end lies on (the schema guarantees it lies on one)."""
+    return "left" if point.x_ft < problem.frame_width_ft / 2 else "right"
+
+
+def _brace_heights(problem: RackProblem) -> dict[str, list[float]]:
+    """Heights (ft) where braces meet each post, sorted and de-duplicated: the post's in-plane brace points."""
+    heights: dict[str, set[float]] = {line: set() for line in POST_LINES}
     for brace in problem.braces:
         for point in (brace.start, brace.end):
-            heights["left" if point.x_ft < problem.frame_width_ft / 2 else "right"].add(point.y_ft)
+            heights[_post_of(problem, point)].add(point.y_ft)
     return {line: sorted(values) for line, values in heights.items()}
+
+
+def _post_nodes(problem: RackProblem) -> dict[str, list[float]]:
+    """Node heights (ft) on each post: base, top, beam levels and every brace end, sorted and de-duplicated."""
+    fixed = {0.0, problem.frame_height_ft, *problem.level_elevations_ft}
+    return {line: sorted(fixed.union(braced)) for line, braced in _brace_heights(problem).items()}
 
 
 def _node_name(line: str, height_ft: float) -> str:
@@ -155,10 +166,7 @@ def build_side_frame(
                 )
             )  # fmt: skip
     for index, member in enumerate(problem.braces, start=1):
-        ends = [
-            _node_name("left" if p.x_ft < problem.frame_width_ft / 2 else "right", p.y_ft)
-            for p in (member.start, member.end)
-        ]
+        ends = [_node_name(_post_of(problem, p), p.y_ft) for p in (member.start, member.end)]
         members.append(
             FrameMember(
                 name=f"brace_{index}", start=ends[0], end=ends[1], kind="truss", E_MPa=E_MPa, A_mm2=brace.area_mm2
@@ -210,12 +218,7 @@ def _effective_lengths(
 ) -> dict[str, tuple[float, float]]:
     """Per member the buckling length (mm) and radius of gyration (mm) of its more slender axis."""
     xy = {node.name: (node.x_m, node.y_m) for node in frame.nodes}
-    on_left = {line: line == "left" for line in POST_LINES}
-    braced = {
-        line: sorted({p.y_ft for b in problem.braces for p in (b.start, b.end)
-                      if (p.x_ft < problem.frame_width_ft / 2) == on_left[line]})
-        for line in POST_LINES
-    }  # fmt: skip
+    braced = _brace_heights(problem)
     lengths: dict[str, tuple[float, float]] = {}
     for member in frame.members:
         (x1, y1), (x2, y2) = xy[member.start], xy[member.end]

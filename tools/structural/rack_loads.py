@@ -7,54 +7,15 @@ frame half a bay. Half of the frame's load goes down each of its two posts.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from ..registry import ToolInput, ToolOutput, register_tool
 from ..units import ureg
+from .rack_problem import LevelElevationsFt, PalletWeightsLb, check_one_weight_per_level
 
-__all__ = [
-    "LevelElevationsFt",
-    "PalletWeightsLb",
-    "RackLevelLoad",
-    "StorageRackLoadsInput",
-    "StorageRackLoadsOutput",
-    "check_one_weight_per_level",
-    "storage_rack_loads",
-]
-
-
-def _bottom_up(levels: list[float]) -> list[float]:
-    if any(level <= 0 for level in levels):
-        raise ValueError("every level must be above the floor (> 0 ft)")
-    if any(b <= a for a, b in zip(levels, levels[1:], strict=False)):
-        raise ValueError(f"levels must be listed from the bottom up without repeats, got {levels}")
-    return levels
-
-
-def _non_negative(weights: list[float]) -> list[float]:
-    if any(weight < 0 for weight in weights):
-        raise ValueError("pallet weights cannot be negative")
-    return weights
-
-
-LevelElevationsFt = Annotated[
-    list[float],
-    Field(min_length=1, max_length=20, description="beam-level heights, ft, from the bottom up"),
-    AfterValidator(_bottom_up),
-]
-PalletWeightsLb = Annotated[
-    list[float],
-    Field(min_length=1, max_length=20, description="weight of ONE pallet at each level, lb (same order as the levels)"),
-    AfterValidator(_non_negative),
-]
-
-
-def check_one_weight_per_level(levels: list[float], weights: list[float]) -> None:
-    """A rack problem gives one pallet weight per beam level."""
-    if len(weights) != len(levels):
-        raise ValueError(f"pallet_weights_lb has {len(weights)} entries but there are {len(levels)} levels")
+__all__ = ["RackLevelLoad", "StorageRackLoadsInput", "StorageRackLoadsOutput", "storage_rack_loads"]
 
 
 class StorageRackLoadsInput(ToolInput):

@@ -8,13 +8,43 @@ numbers, braces as "(x, y)" strings), which is also the shape an LLM extraction 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from .rack_loads import LevelElevationsFt, PalletWeightsLb, check_one_weight_per_level
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 _POINT = re.compile(r"^\s*\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$")
+
+
+def _bottom_up(levels: list[float]) -> list[float]:
+    if any(level <= 0 for level in levels):
+        raise ValueError("every level must be above the floor (> 0 ft)")
+    if any(b <= a for a, b in zip(levels, levels[1:], strict=False)):
+        raise ValueError(f"levels must be listed from the bottom up without repeats, got {levels}")
+    return levels
+
+
+def _non_negative(weights: list[float]) -> list[float]:
+    if any(weight < 0 for weight in weights):
+        raise ValueError("pallet weights cannot be negative")
+    return weights
+
+
+LevelElevationsFt = Annotated[
+    list[float],
+    Field(min_length=1, max_length=20, description="beam-level heights, ft, from the bottom up"),
+    AfterValidator(_bottom_up),
+]
+PalletWeightsLb = Annotated[
+    list[float],
+    Field(min_length=1, max_length=20, description="weight of ONE pallet at each level, lb (same order as the levels)"),
+    AfterValidator(_non_negative),
+]
+
+
+def check_one_weight_per_level(levels: list[float], weights: list[float]) -> None:
+    """A rack problem gives one pallet weight per beam level."""
+    if len(weights) != len(levels):
+        raise ValueError(f"pallet_weights_lb has {len(weights)} entries but there are {len(levels)} levels")
 
 
 class _Strict(BaseModel):
@@ -112,6 +142,11 @@ class RackProblem(_Strict):
             if brace.start == brace.end:
                 raise ValueError(f"braces.{index}: both ends are the same point")
         return self
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RackProblem:
+        """Build from a JSON object in either layout: this schema's fields, or a MASSE dataset record."""
+        return cls.from_masse_record(record) if "floor_elevations" in record else cls.model_validate(record)
 
     @classmethod
     def from_masse_record(cls, record: dict[str, Any]) -> RackProblem:
