@@ -23,7 +23,7 @@ from reasonsuite.llm import BaseLLM
 from reasonsuite.tools.structural.rack import RackCheckOutput, level_loads, rack_assumptions
 
 from .records import append_records, read_records, write_json_atomically
-from .stats import wilson_interval
+from .runner import accuracy_cell
 
 STAGES = ("extraction", "seismic", "base_shear", "member_forces", "utilisation", "governing_member", "verdict")
 RELATIVE_TOLERANCE = 1e-3
@@ -114,18 +114,13 @@ def run_masse_eval(
 
 def summarise(records: list[dict[str, Any]], *, mode: str, model_name: str) -> dict[str, Any]:
     """Per-stage accuracy with 95% Wilson intervals, time per problem, and each failure's reason."""
-    n = len(records)
-    stages = {}
-    for stage in STAGES:
-        correct = sum(record["scores"][stage] for record in records)
-        low, high = wilson_interval(correct, n) if n else (0.0, 0.0)
-        stages[stage] = {"correct": correct, "n": n, "accuracy": correct / n if n else 0.0, "ci95": [low, high]}
+    stages = {stage: accuracy_cell([record["scores"][stage] for record in records]) for stage in STAGES}
     seconds = [record["seconds"] for record in records]
     return {
         "task": "masse",
         "mode": mode,
         "model": model_name or "(none: rules and tools)",
-        "completed": n,
+        "completed": len(records),
         "stages": stages,
         "seconds_per_problem": {
             "mean": statistics.fmean(seconds) if seconds else 0.0,

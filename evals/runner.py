@@ -173,19 +173,21 @@ def format_accuracy(cell: dict[str, Any] | None) -> str:
     return f"{cell['accuracy']:.1%} ({low:.0%}–{high:.0%})"
 
 
+def accuracy_cell(flags: Sequence[bool]) -> dict[str, Any]:
+    """Accuracy of some pass/fail flags with its 95% Wilson interval (no flags: accuracy 0, interval 0–1)."""
+    low, high = wilson_interval(sum(flags), len(flags))
+    accuracy = sum(flags) / len(flags) if flags else 0.0
+    return {"n": len(flags), "correct": sum(flags), "accuracy": accuracy, "ci95": [low, high]}
+
+
 def accuracy_table(rows: Sequence[tuple[str, bool]]) -> dict[str, Any]:
     """Overall and per-category accuracy with 95% Wilson intervals from (category, correct) pairs."""
-
-    def cell(flags: list[bool]) -> dict[str, Any]:
-        low, high = wilson_interval(sum(flags), len(flags))
-        return {"n": len(flags), "correct": sum(flags), "accuracy": sum(flags) / len(flags), "ci95": [low, high]}
-
     by_category: dict[str, list[bool]] = {}
     for category, correct in rows:
         by_category.setdefault(category, []).append(correct)
     return {
-        "overall": cell([c for _, c in rows]),
-        "per_category": {name: cell(flags) for name, flags in sorted(by_category.items())},
+        "overall": accuracy_cell([c for _, c in rows]),
+        "per_category": {name: accuracy_cell(flags) for name, flags in sorted(by_category.items())},
     }
 
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from reasonsuite.tools.structural.rack_problem import ChannelIn
 
-POSTS: dict[str, ChannelIn] = {
-    name: ChannelIn(width_in=width, depth_in=depth, thickness_in=thickness)
-    for name, width, depth, thickness in [
+
+def _channels(rows: list[tuple[str, float, float, float]]) -> dict[str, ChannelIn]:
+    """Catalogue entries from (name, flange width, web depth, thickness) rows, in inches."""
+    return {name: ChannelIn(width_in=w, depth_in=d, thickness_in=t) for name, w, d, t in rows}
+
+
+POSTS = _channels(
+    [
         ("U3.08x2.80x0.079", 3.079, 2.795, 0.0787),
         ("U3.08x2.80x0.090", 3.079, 2.795, 0.090),
         ("U3.08x2.80x0.105", 3.079, 2.795, 0.105),
@@ -18,10 +23,9 @@ POSTS: dict[str, ChannelIn] = {
         ("U3.08x3.08x0.135", 3.079, 3.079, 0.135),
         ("U4.00x3.08x0.135", 3.079, 4.000, 0.135),
     ]
-}
-BRACES: dict[str, ChannelIn] = {
-    name: ChannelIn(width_in=width, depth_in=depth, thickness_in=thickness)
-    for name, width, depth, thickness in [
+)
+BRACES = _channels(
+    [
         ("U1.00x1.00x0.054", 1.0, 1.0, 0.054),
         ("U1.00x1.00x0.075", 1.0, 1.0, 0.075),
         ("U1.25x1.25x0.075", 1.25, 1.25, 0.075),
@@ -29,7 +33,7 @@ BRACES: dict[str, ChannelIn] = {
         ("U1.50x1.50x0.105", 1.5, 1.5, 0.105),
         ("U1.50x2.00x0.120", 1.5, 2.0, 0.120),
     ]
-}
+)
 
 
 def name_of(section: ChannelIn, catalogue: dict[str, ChannelIn]) -> str:

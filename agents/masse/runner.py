@@ -14,36 +14,35 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
+from pydantic import BaseModel
 
 from reasonsuite.llm import BaseLLM
-from reasonsuite.tools.structural.base_shear import SeismicBaseShearOutput
-from reasonsuite.tools.structural.frame_model import FrameInput, FrameOutput, LoadCombination
-from reasonsuite.tools.structural.hazard import SeismicHazardOutput
-from reasonsuite.tools.structural.member_checks import MemberChecksOutput
-from reasonsuite.tools.structural.rack import MemberVerdict, RackDesignBasis
-from reasonsuite.tools.structural.rack_loads import StorageRackLoadsOutput
 from reasonsuite.tools.structural.rack_problem import RackProblem
-from reasonsuite.tools.structural.sections import SectionPropertiesOutput
 
 from .configuration import MasseConfig, MasseContext
 from .graph import build_graph
-from .state import DesignRound, Extraction, MasseState, RedesignProposal, TraceEvent
+from .state import MasseState
 
-# The types a checkpoint may hold: LangGraph's serializer rebuilds only the classes it is told about.
-CHECKPOINTED_TYPES = [
-    (cls.__module__, cls.__name__)
-    for cls in (
-        RackProblem, RackDesignBasis, Extraction, SeismicHazardOutput, StorageRackLoadsOutput, SeismicBaseShearOutput,
-        LoadCombination, SectionPropertiesOutput, FrameInput, FrameOutput, MemberChecksOutput, MemberVerdict,
-        RedesignProposal, DesignRound, TraceEvent,
-    )
-]  # fmt: skip
+
+def _models_in(hint: Any) -> set[type[BaseModel]]:
+    """The pydantic classes a type hint names, through list[...], X | None and Annotated[...]."""
+    if isinstance(hint, type) and issubclass(hint, BaseModel):
+        return {hint}
+    return {model for argument in get_args(hint) for model in _models_in(argument)}
+
+
+# The types a checkpoint may hold: LangGraph's serializer rebuilds only the classes it is told about, and those are
+# exactly the models the state declares.
+CHECKPOINTED_TYPES = sorted(
+    (model.__module__, model.__name__)
+    for model in {m for hint in get_type_hints(MasseState, include_extras=True).values() for m in _models_in(hint)}
+)
 
 EventHandler = Callable[[dict[str, Any]], None]
 
@@ -93,9 +92,7 @@ def _problem_input(problem: str | Path | RackProblem | dict[str, Any]) -> MasseS
         return {"problem_text": problem}
     if "generated_description" in record and "floor_elevations" not in record:
         return {"problem_text": record["generated_description"]}
-    if "floor_elevations" in record:
-        return {"problem": RackProblem.from_masse_record(record)}
-    return {"problem": RackProblem.model_validate(record)}
+    return {"problem": RackProblem.from_record(record)}
 
 
 @contextmanager

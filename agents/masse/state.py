@@ -21,29 +21,6 @@ from reasonsuite.tools.structural.rack_loads import StorageRackLoadsOutput
 from reasonsuite.tools.structural.rack_problem import ChannelIn, RackProblem
 from reasonsuite.tools.structural.sections import SectionPropertiesOutput
 
-Role = Literal[
-    "project_manager",
-    "loading_agent",
-    "seismic_agent",
-    "dynamic_agent",
-    "design_agent",
-    "modelling_agent",
-    "structural_analysis_agent",
-    "verification_agent",
-    "safety_manager",
-]
-TEAMS: dict[str, str] = {
-    "loading_agent": "analyst",
-    "seismic_agent": "analyst",
-    "dynamic_agent": "analyst",
-    "structural_analysis_agent": "analyst",
-    "design_agent": "engineer",
-    "modelling_agent": "engineer",
-    "verification_agent": "engineer",
-    "project_manager": "management",
-    "safety_manager": "management",
-}
-
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True)
