@@ -6,6 +6,7 @@ the top-level app, which imports them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
     from .llm import BaseLLM, LLMConfig
 
 err_console = Console(stderr=True)
+
+
+def stdout_console(piped_width: int = 130) -> Console:
+    """Rich's console for a command's output: the terminal's width, or a fixed width wide enough for the command's
+    tables when the output is piped (make, CI logs), instead of rich's 80 columns."""
+    return Console() if sys.stdout.isatty() else Console(width=piped_width)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .cli_common import backend_errors, fail, load_backend
+from .cli_common import backend_errors, fail, load_backend, stdout_console
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
 
 eval_app = typer.Typer(help="Batch evaluation on the reasoning benchmarks.", no_args_is_help=True)
-# Piped output (make, CI logs) gets a fixed width wide enough for the category tables instead of rich's 80.
-console = Console() if sys.stdout.isatty() else Console(width=130)
+console = stdout_console()
 _OUTPUT_TAIL = 120  # characters of the model's output shown per demo row
 
 
@@ -172,17 +170,16 @@ def run_masse_task(options: LLMOptions, out: Path | None, limit: int | None, mod
     out = out or Path("runs") / f"masse-{mode}{model_tag}"
     console.print(f"[bold]task[/] masse  [bold]mode[/] {mode}  [bold]out[/] {out}")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with backend_errors(), Progress(*columns, console=console) as progress:
-        llm = load_backend(config) if mode == "llm" else None
+    with (
+        backend_errors(),  # entered first, so a backend that fails to load is a clean error
+        load_backend(config) if mode == "llm" else nullcontext() as llm,
+        Progress(*columns, console=console) as progress,
+    ):
         bar = progress.add_task("checking racks", total=None)
-        try:
-            results = run_masse_eval(
-                out, mode=mode, llm=llm, limit=limit, model_name=config.model if llm else "",
-                on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
-            )  # fmt: skip
-        finally:
-            if llm is not None:
-                llm.close()
+        results = run_masse_eval(
+            out, mode=mode, llm=llm, limit=limit, model_name=config.model if llm else "",
+            on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
+        )  # fmt: skip
     table = Table(title=f"MASSE benchmark, {mode} mode, {results['completed']} problems")
     for column in ("stage", "accuracy (95% CI)"):
         table.add_column(column)

@@ -7,19 +7,18 @@ Exit codes: 0 the run finished (whatever the verdict), 1 the run stopped on a fa
 from __future__ import annotations
 
 import json
-import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from .cli_common import backend_errors, err_console, fail, load_backend
+from .cli_common import backend_errors, err_console, fail, load_backend, stdout_console
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
 
 masse_app = typer.Typer(help="MASSE: multi-agent structural engineering of storage racks (LangGraph).",
                         no_args_is_help=True)  # fmt: skip
-console = Console() if sys.stdout.isatty() else Console(width=130)
+console = stdout_console()
 WAITING = 3
 
 
@@ -75,6 +74,11 @@ def _masse_config(mode: str, max_rounds: int, on_missing: str, approve: bool):
         raise fail(str(ToolInputError.from_validation_error(err))) from None
 
 
+def _model_for(config, options: LLMOptions) -> AbstractContextManager:
+    """The configured backend in llm mode (closed on exit), nothing in deterministic mode."""
+    return load_backend(llm_config_from(options)) if config.mode == "llm" else nullcontext()
+
+
 @masse_app.command("run")
 @with_llm_options
 def run_command(
@@ -95,16 +99,12 @@ def run_command(
 
     config = _masse_config(mode, max_rounds, on_missing, approve)
     source = _problem(problem, sample, structured)
-    with backend_errors():
-        llm = load_backend(llm_config_from(options)) if config.mode == "llm" else None
+    problem_id = "" if problem is not None else (sample or "1")
+    with backend_errors(), _model_for(config, options) as llm:
         try:
-            problem_id = "" if problem is not None else (sample or "1")
             result = run(source, config=config, llm=llm, out_dir=out, problem_id=problem_id, on_event=_print_event)
         except (ValueError, FileNotFoundError) as err:
             raise fail(f"PROBLEM: {err}") from None
-        finally:
-            if llm is not None:
-                llm.close()
     console.print(f"thread: {result.thread_id}")
     _finish(result, out)
 
@@ -132,12 +132,6 @@ def resume_command(
     except ValueError as err:
         raise fail(f"--answer: not valid JSON ({err})") from None
     config = _masse_config(mode, max_rounds, on_missing, approve)
-    with backend_errors():
-        llm = load_backend(llm_config_from(options)) if config.mode == "llm" else None
-        try:
-            result = resume(thread_id, value, checkpoint_db=db, config=config, llm=llm, out_dir=out,
-                            on_event=_print_event)  # fmt: skip
-        finally:
-            if llm is not None:
-                llm.close()
+    with backend_errors(), _model_for(config, options) as llm:
+        result = resume(thread_id, value, checkpoint_db=db, config=config, llm=llm, out_dir=out, on_event=_print_event)
     _finish(result, out)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from .cli_common import fail
+from .cli_common import fail, stdout_console
 
 rack_app = typer.Typer(help="Storage-rack side frames (the MASSE problems) checked by the calculation tools.",
                        no_args_is_help=True)  # fmt: skip
-# Piped output (logs, CI) gets a fixed width wide enough for the member table instead of 80 columns.
-console = Console() if sys.stdout.isatty() else Console(width=150)
+console = stdout_console(150)
 
 
 def _problem(problem_id: str | None, problem_file: Path | None):
@@ -34,9 +31,7 @@ def _problem(problem_id: str | None, problem_file: Path | None):
         from pydantic import ValidationError
 
         try:
-            if "floor_elevations" in record:
-                return RackProblem.from_masse_record(record)
-            return RackProblem.model_validate(record)
+            return RackProblem.from_record(record)
         except ValidationError as err:
             raise fail(f"--problem-file: {ToolInputError.from_validation_error(err)}") from None
     problems = load_rack_problems()

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from .cli_common import fail
+from .cli_common import fail, stdout_console
 
-console = Console() if sys.stdout.isatty() else Console(width=130)
+console = stdout_console()
 
 
 def _read_payload(json_text: str | None, json_file: str | None) -> dict[str, Any]:
