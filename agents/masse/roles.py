@@ -279,18 +279,22 @@ def design_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str,
 def modelling_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
     """The analysis model: side frame geometry, sections, load cases D, L, E and the NBC combinations."""
     problem, basis, loads, base_shear = state["design"], state["basis"], state["loads"], state["base_shear"]
-    combinations, combo_event = _tool(
-        "modelling_agent", "load_combinations", rack_combinations, "D, L (storage), E",
-        lambda out: f"{len(out)} ULS combinations",
-    )  # fmt: skip
+    events = []
+    combinations = state.get("combinations")
+    if combinations is None:  # the loads do not change between design rounds, nor do their combinations
+        combinations, combo_event = _tool(
+            "modelling_agent", "load_combinations", rack_combinations, "D, L (storage), E",
+            lambda out: f"{len(out)} ULS combinations",
+        )  # fmt: skip
+        events.append(combo_event)
     frame = build_side_frame(
         problem, basis, state["post_section"], state["brace_section"],
         [level.frame_load_kN for level in loads.levels], [level.Fx_kN for level in base_shear.levels], combinations,
     )  # fmt: skip
-    event = _emit(TraceEvent(role="modelling_agent", kind="decision", name="frame model",
-                             detail=f"{len(frame.nodes)} nodes, {len(frame.members)} members, "
-                                    f"bases {basis.base_fixity}"))  # fmt: skip
-    return {"combinations": combinations, "frame": frame, "trace": [combo_event, event]}
+    events.append(_emit(TraceEvent(role="modelling_agent", kind="decision", name="frame model",
+                                   detail=f"{len(frame.nodes)} nodes, {len(frame.members)} members, "
+                                          f"bases {basis.base_fixity}")))  # fmt: skip
+    return {"combinations": combinations, "frame": frame, "trace": events}
 
 
 def verification_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
