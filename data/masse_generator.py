@@ -18,6 +18,7 @@ import math
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -94,7 +95,8 @@ class GeneratedProblem(BaseModel):
     expected: ExpectedAnswer
 
 
-def _sig(value: float) -> float:
+def significant(value: float) -> float:
+    """A number to SIGNIFICANT_DIGITS, as the expected answers store it."""
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 
@@ -212,11 +214,12 @@ def draw_problem(rng: random.Random, problem_id: str, locations: list[str]) -> t
     return problem, beam_z
 
 
-def _governing_entry(result: RackCheckOutput) -> tuple[str, str, list[str]]:
+def governing_entry(result: RackCheckOutput | Any) -> tuple[str, str, list[str]]:
     """(member, combination, every member as utilised as it): the governing check, free of round-off ties.
 
     Equal-length braces governed by the KL/r <= 200 limit have the same utilisation in every combination, and
-    `rack_check` picks among them by round-off. Here all (member, combination) pairs within TIE_TOLERANCE of the
+    `rack_check` picks among them by round-off. Works on any check output with `analysis`, `checks` and `members`
+    (the steel-frame check too). Here all (member, combination) pairs within TIE_TOLERANCE of the
     largest utilisation tie; of those the one with the largest |axial force| governs (the first in `rack_check`'s
     order if forces tie too).
     """
@@ -235,7 +238,7 @@ def _governing_entry(result: RackCheckOutput) -> tuple[str, str, list[str]]:
 
 def expected_from(result: RackCheckOutput) -> ExpectedAnswer:
     """The key numbers of a rack_check result, to SIGNIFICANT_DIGITS."""
-    member, combination, equally_governing = _governing_entry(result)
+    member, combination, equally_governing = governing_entry(result)
     forces = next(r for r in result.analysis.results if r.name == combination).members
 
     def largest_axial(brace: bool) -> float:
@@ -245,16 +248,16 @@ def expected_from(result: RackCheckOutput) -> ExpectedAnswer:
         table_location=result.hazard.location,
         Sa_0_2_g=result.hazard.Sa_0_2,
         Sa_0_5_g=result.hazard.Sa_0_5,
-        Ta_s=_sig(result.base_shear.Ta_s),
-        W_kN=_sig(result.base_shear.W_kN),
-        V_kN=_sig(result.base_shear.V_kN),
-        Fx_kN=[_sig(level.Fx_kN) for level in result.base_shear.levels],
+        Ta_s=significant(result.base_shear.Ta_s),
+        W_kN=significant(result.base_shear.W_kN),
+        V_kN=significant(result.base_shear.V_kN),
+        Fx_kN=[significant(level.Fx_kN) for level in result.base_shear.levels],
         governing_member=member,
         governing_combination=combination,
         equally_governing_members=equally_governing,
-        max_post_axial_kN=_sig(largest_axial(brace=False)),
-        max_brace_axial_kN=_sig(largest_axial(brace=True)),
-        max_utilisation=_sig(result.max_utilisation),
+        max_post_axial_kN=significant(largest_axial(brace=False)),
+        max_brace_axial_kN=significant(largest_axial(brace=True)),
+        max_utilisation=significant(result.max_utilisation),
         verdict=result.verdict,
     )
 
@@ -285,7 +288,7 @@ def generate_rack_problems(count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED)
     ]
 
 
-def to_jsonl(problems: list[GeneratedProblem]) -> str:
+def to_jsonl(problems: list[BaseModel]) -> str:
     """One JSON object per line, keys in schema order."""
     return "".join(json.dumps(p.model_dump(mode="json"), ensure_ascii=False) + "\n" for p in problems)
 
@@ -294,15 +297,19 @@ def write_generated_set(
     path: Path | str = GENERATED_FILE, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED
 ) -> list[GeneratedProblem]:
     """Generate the set and write it as JSONL atomically (a temporary file, fsynced, then renamed over `path`)."""
-    path = Path(path)
     problems = generate_rack_problems(count, seed)
+    write_jsonl_atomically(Path(path), problems)
+    return problems
+
+
+def write_jsonl_atomically(path: Path, problems: list[BaseModel]) -> None:
+    """Write JSONL through a temporary file, fsynced, then renamed over `path`: a crash leaves the old file whole."""
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write(to_jsonl(problems))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-    return problems
 
 
 def load_generated_problems(path: Path | str = GENERATED_FILE) -> list[GeneratedProblem]:

@@ -1,4 +1,6 @@
-"""The MASSE benchmark with exact answers: run the workflow on generated rack problems and score it stage by stage.
+"""The MASSE benchmark with exact answers: run the workflow on generated problems and score it stage by stage.
+
+Two structure types: the 120 generated rack side frames and the 40 generated single-storey steel frames.
 
 Each problem's expected numbers were computed by the tools when the set was generated (`data/masse/generated`), so
 scoring is a comparison, not an LLM judge. Stages, so a failure shows where the chain broke: the problem read from the
@@ -18,13 +20,18 @@ from typing import Any
 
 from reasonsuite.agents.masse.configuration import MasseConfig
 from reasonsuite.agents.masse.runner import run as run_masse
-from reasonsuite.data.masse_generator import ExpectedAnswer, GeneratedProblem, expected_from, load_generated_problems
+from reasonsuite.agents.masse.structures import structure_of
+from reasonsuite.data import frame_generator, masse_generator
+from reasonsuite.data.frame_generator import GeneratedFrameProblem
+from reasonsuite.data.masse_generator import GeneratedProblem
 from reasonsuite.llm import BaseLLM
-from reasonsuite.tools.structural.rack import RackCheckOutput, level_loads, rack_assumptions
+from reasonsuite.tools.structural.rack import RackCheckOutput, level_loads
+from reasonsuite.tools.structural.steel_frame import SteelFrameCheckOutput
 
 from .records import append_records, read_records, write_json_atomically
 from .runner import accuracy_cell
 
+STRUCTURES = ("rack", "steel_frame")
 STAGES = ("extraction", "seismic", "base_shear", "member_forces", "utilisation", "governing_member", "verdict")
 RELATIVE_TOLERANCE = 1e-3
 
@@ -33,28 +40,50 @@ def _close(actual: float, expected: float) -> bool:
     return abs(actual - expected) <= RELATIVE_TOLERANCE * max(abs(expected), 1e-9)
 
 
-def answer_of(state: dict[str, Any]) -> ExpectedAnswer:
-    """The workflow's first-round result reduced to the benchmark's numbers (as the generator reduced rack_check)."""
-    as_rack_check = RackCheckOutput(
-        problem_id=state["problem"].problem_id,
-        verdict=state["checks"].verdict,
-        governing_member=state["checks"].governing_member,
-        max_utilisation=state["checks"].max_utilisation,
-        hazard=state["hazard"],
-        level_loads=level_loads(state["loads"], state["base_shear"]),
-        base_shear=state["base_shear"],
-        post_section=state["post_section"],
-        brace_section=state["brace_section"],
-        frame=state["frame"],
-        analysis=state["analysis"],
-        members=state["members"],
-        checks=state["checks"],
-        assumptions=rack_assumptions(state["problem"], state["basis"], state["loads"]),
+def _check_output(state: dict[str, Any]) -> RackCheckOutput | SteelFrameCheckOutput:
+    """The workflow's first round as the one-shot check tool of its structure type would have returned it."""
+    problem = state["problem"]
+    common = {
+        "problem_id": problem.problem_id, "verdict": state["checks"].verdict,
+        "governing_member": state["checks"].governing_member, "max_utilisation": state["checks"].max_utilisation,
+        "hazard": state["hazard"], "base_shear": state["base_shear"], "frame": state["frame"],
+        "analysis": state["analysis"], "members": state["members"], "checks": state["checks"],
+        "assumptions": structure_of(problem).assumptions(problem, state["basis"], state["loads"]),
+    }  # fmt: skip
+    if structure_of(problem).kind == "steel_frame":
+        return SteelFrameCheckOutput(**common, loads=state["loads"], sections=state["sections"])
+    return RackCheckOutput(
+        **common, level_loads=level_loads(state["loads"], state["base_shear"]),
+        post_section=state["sections"]["post"], brace_section=state["sections"]["brace"],
+    )  # fmt: skip
+
+
+def answer_of(state: dict[str, Any]) -> Any:
+    """The workflow's first-round result reduced to the benchmark's numbers (as the generator reduced the check)."""
+    result = _check_output(state)
+    if isinstance(result, SteelFrameCheckOutput):
+        return frame_generator.expected_from(result)
+    return masse_generator.expected_from(result)
+
+
+def _forces_close(got: Any, expected: Any) -> bool:
+    """Member forces under the governing combination: post and brace axial (racks); column axial, beam moment and
+    brace axial (steel frames)."""
+    if isinstance(expected, masse_generator.ExpectedAnswer):
+        return _close(got.max_post_axial_kN, expected.max_post_axial_kN) and _close(
+            got.max_brace_axial_kN, expected.max_brace_axial_kN
+        )
+    brace_ok = (got.max_brace_axial_kN is None) == (expected.max_brace_axial_kN is None) and (
+        expected.max_brace_axial_kN is None or _close(got.max_brace_axial_kN, expected.max_brace_axial_kN)
     )
-    return expected_from(as_rack_check)
+    return (
+        _close(got.max_column_axial_kN, expected.max_column_axial_kN)
+        and _close(got.max_beam_moment_kNm, expected.max_beam_moment_kNm)
+        and brace_ok
+    )
 
 
-def score(generated: GeneratedProblem, state: dict[str, Any]) -> dict[str, bool]:
+def score(generated: GeneratedProblem | GeneratedFrameProblem, state: dict[str, Any]) -> dict[str, bool]:
     """Stage by stage: is the workflow's result the expected one? A stage that did not run scores False."""
     scores = dict.fromkeys(STAGES, False)
     scores["extraction"] = state.get("problem") == generated.problem
@@ -69,13 +98,21 @@ def score(generated: GeneratedProblem, state: dict[str, Any]) -> dict[str, bool]
         expected.Sa_0_5_g,
     )
     scores["base_shear"] = _close(got.V_kN, expected.V_kN) and _close(got.Ta_s, expected.Ta_s)
-    scores["member_forces"] = _close(got.max_post_axial_kN, expected.max_post_axial_kN) and _close(
-        got.max_brace_axial_kN, expected.max_brace_axial_kN
-    )
+    scores["member_forces"] = _forces_close(got, expected)
     scores["utilisation"] = _close(got.max_utilisation, expected.max_utilisation)
     scores["governing_member"] = got.governing_member in expected.equally_governing_members
     scores["verdict"] = got.verdict == expected.verdict
     return scores
+
+
+def benchmark_problems(structures: tuple[str, ...] = STRUCTURES) -> list[GeneratedProblem | GeneratedFrameProblem]:
+    """The generated problems of the chosen structure types: racks first, then steel frames."""
+    problems: list[GeneratedProblem | GeneratedFrameProblem] = []
+    if "rack" in structures:
+        problems += masse_generator.load_generated_problems()
+    if "steel_frame" in structures:
+        problems += frame_generator.load_frame_problems()
+    return problems
 
 
 def run_masse_eval(
@@ -84,11 +121,15 @@ def run_masse_eval(
     mode: str,
     llm: BaseLLM | None = None,
     limit: int | None = None,
+    structures: tuple[str, ...] = STRUCTURES,
     model_name: str = "",
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the workflow (no redesign: the verdict scored is the design's as given) on the generated problems."""
-    problems = load_generated_problems()[:limit]
+    """Run the workflow (no redesign: the verdict scored is the design's as given) on the generated problems.
+
+    `limit` takes the first problems of each structure type, so a short run still covers every type.
+    """
+    problems = [p for kind in structures for p in benchmark_problems((kind,))[:limit]]
     out.mkdir(parents=True, exist_ok=True)
     samples = out / "samples.jsonl"
     done = {record["doc_id"] for record in read_records(samples)} if samples.exists() else set()
@@ -101,7 +142,8 @@ def run_masse_eval(
         seconds = time.perf_counter() - started
         scores = score(generated, state)
         append_records(samples, [{
-            "doc_id": generated.id, "mode": mode, "scores": scores, "correct": scores["verdict"],
+            "doc_id": generated.id, "structure": structure_of(generated.problem).kind, "mode": mode,
+            "scores": scores, "correct": scores["verdict"],
             "failure": state.get("failure"), "seconds": round(seconds, 3),
             "verdict": state.get("verdict"), "expected_verdict": generated.expected.verdict,
         }])  # fmt: skip
@@ -113,15 +155,18 @@ def run_masse_eval(
 
 
 def summarise(records: list[dict[str, Any]], *, mode: str, model_name: str) -> dict[str, Any]:
-    """Per-stage accuracy with 95% Wilson intervals, time per problem, and each failure's reason."""
-    stages = {stage: accuracy_cell([record["scores"][stage] for record in records]) for stage in STAGES}
+    """Per-stage accuracy with 95% Wilson intervals (in all and per structure type), time per problem, failures."""
     seconds = [record["seconds"] for record in records]
+    kinds = sorted({record.get("structure", "rack") for record in records})
     return {
         "task": "masse",
         "mode": mode,
         "model": model_name or "(none: rules and tools)",
         "completed": len(records),
-        "stages": stages,
+        "stages": _stage_accuracy(records),
+        "stages_by_structure": {
+            kind: _stage_accuracy([r for r in records if r.get("structure", "rack") == kind]) for kind in kinds
+        },
         "seconds_per_problem": {
             "mean": statistics.fmean(seconds) if seconds else 0.0,
             "median": statistics.median(seconds) if seconds else 0.0,
@@ -130,3 +175,7 @@ def summarise(records: list[dict[str, Any]], *, mode: str, model_name: str) -> d
         "failures": [{"doc_id": r["doc_id"], "failure": r["failure"]} for r in records if r["failure"]],
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def _stage_accuracy(records: list[dict[str, Any]]) -> dict[str, Any]:
+    return {stage: accuracy_cell([record["scores"][stage] for record in records]) for stage in STAGES}

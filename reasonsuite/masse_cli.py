@@ -1,4 +1,4 @@
-"""``reasonsuite masse``: run the MASSE workflow on a rack problem and write the engineer's report.
+"""``reasonsuite masse``: run the MASSE workflow on a rack or steel-frame problem and write the engineer's report.
 
 Exit codes: 0 the run finished (whatever the verdict), 1 the run stopped on a failure (the report says where),
 2 bad input, 3 the run waits for an answer (`reasonsuite masse resume THREAD --answer '{…}'`).
@@ -16,24 +16,33 @@ import typer
 from .cli_common import backend_errors, err_console, fail, load_backend, stdout_console
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
 
-masse_app = typer.Typer(help="MASSE: multi-agent structural engineering of storage racks (LangGraph).",
+masse_app = typer.Typer(help="MASSE: multi-agent structural engineering of racks and steel frames (LangGraph).",
                         no_args_is_help=True)  # fmt: skip
 console = stdout_console()
 WAITING = 3
 
 
-def _problem(problem: Path | None, sample: str | None, structured: bool) -> Any:
+def _problem(problem: Path | None, sample: str | None, frame: str | None, structured: bool) -> tuple[Any, str]:
+    """The problem to run and its id: a file, a shipped MASSE rack (--sample) or a generated steel frame (--frame)."""
     from .data import load_rack_problems, problem_description
 
+    if sum(given is not None for given in (problem, sample, frame)) > 1:
+        raise fail("give one of a PROBLEM file, --sample or --frame")
     if problem is not None:
-        if sample is not None:
-            raise fail("give a PROBLEM file or --sample, not both")
         if not problem.is_file():
             raise fail(f"PROBLEM: {problem} is not a file")
-        return problem
+        return problem, ""
+    if frame is not None:
+        from .data.frame_generator import load_frame_problems
+
+        wanted = frame if frame.startswith("frame-") else f"frame-{frame.zfill(3)}"
+        generated = next((g for g in load_frame_problems() if g.id == wanted), None)
+        if generated is None:
+            raise fail(f"--frame: no generated steel frame {frame!r} (frame-001 … frame-040)")
+        return (generated.problem if structured else generated.description), generated.id
     sample = sample or "1"
     try:
-        return load_rack_problems()[sample] if structured else problem_description(sample)
+        return (load_rack_problems()[sample] if structured else problem_description(sample)), sample
     except KeyError:
         raise fail(f"--sample: no shipped MASSE problem {sample!r}") from None
 
@@ -83,9 +92,12 @@ def _model_for(config, options: LLMOptions) -> AbstractContextManager:
 @with_llm_options
 def run_command(
     options: LLMOptions,
-    problem: Annotated[Path | None, typer.Argument(help="problem text (.txt) or JSON (RackProblem, MASSE)")] = None,
-    sample: Annotated[str | None, typer.Option(help="a shipped MASSE problem id instead of PROBLEM (1)")] = None,
-    structured: Annotated[bool, typer.Option(help="with --sample: start from its fields, not its text")] = False,
+    problem: Annotated[
+        Path | None, typer.Argument(help="problem text (.txt) or JSON (a rack or steel-frame problem, MASSE record)")
+    ] = None,
+    sample: Annotated[str | None, typer.Option(help="a shipped MASSE rack problem id instead of PROBLEM (1)")] = None,
+    frame: Annotated[str | None, typer.Option(help="a generated steel-frame problem instead (frame-001 or 1)")] = None,
+    structured: Annotated[bool, typer.Option(help="with --sample or --frame: use its fields, not its text")] = False,
     mode: Annotated[str, typer.Option(help="deterministic (rules, no model) or llm")] = "deterministic",
     out: Annotated[Path, typer.Option(help="folder for report.md, report.pdf, figures and checkpoints")] = Path(
         "runs/masse"
@@ -94,12 +106,11 @@ def run_command(
     on_missing: Annotated[str, typer.Option(help="fail, or interrupt: ask for values the text lacks")] = "fail",
     approve: Annotated[bool, typer.Option(help="pause for approval before the sign-off")] = False,
 ) -> None:
-    """Check a rack problem with the MASSE roles and write the report (the sample Nanaimo rack by default)."""
+    """Check a rack or steel frame with the MASSE roles and write the report (the sample Nanaimo rack by default)."""
     from .agents.masse.runner import run
 
     config = _masse_config(mode, max_rounds, on_missing, approve)
-    source = _problem(problem, sample, structured)
-    problem_id = "" if problem is not None else (sample or "1")
+    source, problem_id = _problem(problem, sample, frame, structured)
     with backend_errors(), _model_for(config, options) as llm:
         try:
             result = run(source, config=config, llm=llm, out_dir=out, problem_id=problem_id, on_event=_print_event)

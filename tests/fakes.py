@@ -39,6 +39,7 @@ class RespondingLLM(BaseLLM):
         super().__init__(**kwargs)
         self.respond = respond
         self.prompts: list[str] = []
+        self.schemas: list[dict[str, Any] | None] = []  # the JSON schema each prompt was constrained to
 
     @property
     def name(self) -> str:
@@ -49,6 +50,7 @@ class RespondingLLM(BaseLLM):
         for conversation in conversations:
             prompt = conversation[-1].content
             self.prompts.append(prompt)
+            self.schemas.append(json_schema)
             answers.append(
                 Generation(text=self.respond(prompt), prompt_tokens=1, completion_tokens=1, finish_reason="stop",
                            latency_s=0)  # fmt: skip

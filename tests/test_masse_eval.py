@@ -7,22 +7,25 @@ from typer.testing import CliRunner
 from reasonsuite.agents.masse.configuration import MasseConfig
 from reasonsuite.agents.masse.runner import run
 from reasonsuite.cli import app
+from reasonsuite.data.frame_generator import load_frame_problems
 from reasonsuite.data.masse_generator import load_generated_problems
 from reasonsuite.evals.masse_eval import STAGES, run_masse_eval, score
 from reasonsuite.evals.records import read_records
 
 PROBLEMS = load_generated_problems()
+FRAMES = load_frame_problems()
 
 
-def test_deterministic_mode_is_right_at_every_stage_and_resumes(tmp_path) -> None:
+def test_deterministic_mode_is_right_at_every_stage_for_both_structures_and_resumes(tmp_path) -> None:
     results = run_masse_eval(tmp_path, mode="deterministic", limit=3)
-    assert results["completed"] == 3 and results["failures"] == []
+    assert results["completed"] == 6 and results["failures"] == []  # the first 3 racks and the first 3 frames
     assert all(results["stages"][stage]["accuracy"] == 1.0 for stage in STAGES)
+    assert set(results["stages_by_structure"]) == {"rack", "steel_frame"}
     assert results["seconds_per_problem"]["max"] > 0
-    # A second call with a larger limit only runs the new problem.
+    # A second call with a larger limit only runs the new problems.
     results = run_masse_eval(tmp_path, mode="deterministic", limit=4)
     ids = [record["doc_id"] for record in read_records(tmp_path / "samples.jsonl")]
-    assert ids == [p.id for p in PROBLEMS[:4]] and results["completed"] == 4
+    assert ids[6:] == [PROBLEMS[3].id, FRAMES[3].id] and results["completed"] == 8
 
 
 def test_scores_point_at_the_stage_that_went_wrong() -> None:
@@ -33,6 +36,10 @@ def test_scores_point_at_the_stage_that_went_wrong() -> None:
     assert not scores["extraction"] and not scores["seismic"] and not scores["base_shear"]
     failed = {"problem_text": generated.description, "failure": "project_manager: the text does not state bays"}
     assert score(generated, failed) == dict.fromkeys(STAGES, False)
+    frame = FRAMES[0]
+    heavier_snow = frame.problem.model_copy(update={"roof_snow_kPa": frame.problem.roof_snow_kPa + 1})
+    scores = score(frame, run(heavier_snow, config=MasseConfig(max_redesign_rounds=0)).state)
+    assert not scores["extraction"] and scores["seismic"] and not scores["base_shear"] and not scores["member_forces"]
 
 
 def test_the_eval_command_runs_the_masse_task(tmp_path) -> None:

@@ -7,8 +7,11 @@ import re
 
 import pytest
 
-from reasonsuite.agents.masse.extraction import read_by_rules, ungrounded_numbers
+from reasonsuite.agents.masse.extraction import ungrounded_numbers
+from reasonsuite.agents.masse.frame_reader import read_by_rules as read_frame
+from reasonsuite.agents.masse.rack_reader import read_by_rules
 from reasonsuite.data import load_rack_problems, problem_description
+from reasonsuite.data.frame_generator import FRAMES_FILE, generate_frame_problems, load_frame_problems
 from reasonsuite.data.masse_generator import (
     GENERATED_DIR,
     GENERATED_FILE,
@@ -149,3 +152,29 @@ def test_write_generated_set_is_atomic_and_loadable(tmp_path) -> None:
     assert path.read_text(encoding="utf-8") == to_jsonl(written)
     assert load_generated_problems(path) == written
     assert [p.name for p in tmp_path.iterdir()] == ["set.jsonl"]  # no temporary file left behind
+
+
+# --- steel frames -------------------------------------------------------------------------------------------------
+
+
+def test_the_shipped_steel_frames_equal_a_fresh_generation_and_read_back() -> None:
+    shipped = load_frame_problems()
+    assert to_jsonl(shipped) == FRAMES_FILE.read_text(encoding="utf-8")
+    assert to_jsonl(generate_frame_problems(len(shipped))) == to_jsonl(shipped)
+    assert all(read_frame(g.description, g.id) == g.problem for g in shipped)
+    assert all(ungrounded_numbers(g.problem, g.description) == [] for g in shipped)
+    verdicts = {g.expected.verdict for g in shipped}
+    systems = {g.problem.lateral_system for g in shipped}
+    assert verdicts == {"ADEQUATE", "INADEQUATE"} and systems == {"braced", "moment"}
+    provenance = (GENERATED_DIR / "PROVENANCE.md").read_text(encoding="utf-8")
+    recorded = re.search(r"\| steel_frames\.jsonl \| 40 \| 2026 \| ([0-9a-f]{64}) \|", provenance)
+    assert recorded and recorded.group(1) == hashlib.sha256(FRAMES_FILE.read_bytes()).hexdigest()
+
+
+def test_a_frame_expected_answer_is_the_steel_frame_check() -> None:
+    generated = load_frame_problems()[0]
+    result = get_tool("steel_frame_check").run({"problem": generated.problem.model_dump()})
+    e = generated.expected
+    assert e.verdict == result.verdict and e.V_kN == pytest.approx(result.base_shear.V_kN, rel=1e-5)
+    assert e.W_kN == pytest.approx(result.loads.seismic_weight_kN, rel=1e-5)
+    assert e.governing_member in e.equally_governing_members

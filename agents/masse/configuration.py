@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reasonsuite.llm import BaseLLM
 from reasonsuite.tools.structural.rack import RackDesignBasis
+from reasonsuite.tools.structural.steel_frame import SteelFrameDesignBasis
 
 
 class MasseConfig(BaseModel):
@@ -26,7 +27,10 @@ class MasseConfig(BaseModel):
         description="when the text lacks a value: 'interrupt' asks a person (UI/API), 'fail' stops with a message",
     )
     require_approval: bool = Field(default=False, description="pause for a person's approval before the sign-off")
-    basis: RackDesignBasis = Field(default_factory=RackDesignBasis, description="design choices of the checks")
+    basis: RackDesignBasis = Field(default_factory=RackDesignBasis, description="design choices of rack checks")
+    steel_frame_basis: SteelFrameDesignBasis = Field(
+        default_factory=SteelFrameDesignBasis, description="design choices of steel-frame checks"
+    )
     llm_attempts: int = Field(
         default=3, ge=1, le=10, description="model attempts at a valid, text-grounded answer before the run fails"
     )

@@ -1,9 +1,16 @@
 """Figures of one plane-frame result for the engineer's report: the model with its factored loads, the deformed
 shape, the axial forces and the bending moments of a load combination, each written as a PNG.
 
+The figures read only the analysis model (`FrameInput`) and its results, so they serve every structure MASSE checks
+(a rack's side frame with its loads at the nodes, a steel bent whose beam carries roof line loads) and say nothing
+about what the members are called in one of them. Members with span loads are drawn from statics, not as straight
+lines: the moment between the ends is the end moments' line plus the simple-span moment of the span loads, and the
+deflected axis is the chord plus the simply supported beam's deflection under that moment (first-order beam theory).
+
 Matplotlib's object API is used (``Figure`` with the Agg canvas, no pyplot), so nothing here needs a display or
 changes the caller's backend. Geometry is in m, forces in kN, moments in kN m, as in `FrameInput`/`ResultSet`.
-The numbers drawn come from pure functions (`factored_nodal_loads`, `moment_diagram_points`) that tests can read.
+The numbers drawn come from pure functions (`factored_nodal_loads`, `factored_member_loads`, `moment_diagram_points`,
+`deflected_members`) that tests can read.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from matplotlib.patches import Polygon, Rectangle
 from reasonsuite.tools.structural.frame_model import (
     FrameInput,
     FrameMember,
+    LoadDirection,
     MemberResult,
     ResultSet,
     Support,
@@ -32,10 +40,14 @@ from reasonsuite.tools.structural.frame_model import (
 
 __all__ = [
     "DPI",
+    "DeflectedMember",
+    "MemberLoad",
     "MomentDiagram",
     "NodeLoad",
     "axial_figure",
+    "deflected_members",
     "deformed_figure",
+    "factored_member_loads",
     "factored_nodal_loads",
     "frame_figure",
     "member_axial_kN",
@@ -50,9 +62,11 @@ FONT = 8
 LOAD_ARROW = 0.12  # load arrow length / largest frame dimension
 DEFORMED_TARGET = 0.10  # largest drawn displacement / frame height
 MOMENT_TARGET = 0.08  # largest moment ordinate / largest frame dimension
-SMALL_LOAD = 0.02  # nodal loads below this share of the largest one are counted, not drawn
-POST_STYLE = {"color": "black", "lw": 2.2, "solid_capstyle": "round"}
-BRACE_STYLE = {"color": "0.3", "lw": 1.1, "ls": (0, (5, 3))}
+SMALL_LOAD = 0.02  # loads below this share of the combination's largest load are counted, not drawn
+BEAM_COLUMN_STYLE = {"color": "black", "lw": 2.2, "solid_capstyle": "round"}
+TRUSS_STYLE = {"color": "0.3", "lw": 1.1, "ls": (0, (5, 3))}
+RELEASE_STYLE = {"marker": "o", "ms": 5, "mfc": "white", "mec": "black", "mew": 1.1}
+STATIONS = 41  # points along a member where a moment diagram or a deflected axis with span loads is evaluated
 GREY = "0.72"
 
 Point = tuple[float, float]
@@ -69,11 +83,29 @@ class NodeLoad:
 
 
 @dataclass(frozen=True)
+class MemberLoad:
+    """A factored load along a member in one combination (Σ factor × load-case loads).
+
+    Distributed loads on one member in one direction are summed into one entry (a roof line load and the beam's
+    self-weight act as one load); each point load keeps its own entry. `distance_m` is None for a distributed load
+    (over the full length, per metre of member length) and the point's distance from the start node otherwise.
+    """
+
+    member: str
+    direction: LoadDirection
+    w_kN_per_m: float = 0.0
+    p_kN: float = 0.0
+    distance_m: float | None = None
+
+
+@dataclass(frozen=True)
 class MomentDiagram:
-    """A beam-column's moment diagram as drawn: the member's ends and the diagram ordinates at them.
+    """A beam-column's moment diagram as drawn: its ends, the ordinates at them and the diagram along it.
 
     Ordinates are drawn on the tension side: M > 0 puts the member's local -y face in tension (frame_analysis
-    convention), so the ordinate at an end is the end point + M × scale × (-local y).
+    convention), so the ordinate at a point is the point + M × scale × (-local y). Between the ends M is the end
+    moments' line plus the simple-span moment of the span loads (statics of the member, first order): straight for
+    a member loaded at its nodes only (`linear`), parabolic under a uniform load, kinked under a point load.
     """
 
     member: str
@@ -84,8 +116,26 @@ class MomentDiagram:
     moment_start_kNm: float
     moment_end_kNm: float
     max_abs_moment_kNm: float
-    linear: bool  # False when the member carries span loads: the straight line would be wrong, max |M| is annotated
+    linear: bool
     scale_m_per_kNm: float
+    stations_m: tuple[float, ...] = ()
+    moments_kNm: tuple[float, ...] = ()
+    ordinates_xy: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeflectedMember:
+    """A member's displaced axis, unscaled: points on the undeformed axis and their global displacements, m.
+
+    `from_statics`: the axis is the chord between the displaced ends plus the deflection of a simply supported beam
+    under the member's moment diagram (v'' = M/EI), which is right for members with span loads or moment releases;
+    otherwise it is the cubic through the end displacements and rotations (exact for a member loaded at its ends).
+    """
+
+    member: str
+    points_xy: tuple[Point, ...]
+    displacements_m: tuple[Point, ...]
+    from_statics: bool
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -107,14 +157,47 @@ def factored_nodal_loads(frame: FrameInput, factors: dict[str, float]) -> list[N
     return [NodeLoad(node.name, *totals[node.name]) for node in frame.nodes if node.name in totals]
 
 
-def span_loaded_members(frame: FrameInput, factors: dict[str, float]) -> set[str]:
-    """Members with a distributed or point load along them in a combination (their M is not linear)."""
-    loaded: set[str] = set()
+def factored_member_loads(frame: FrameInput, factors: dict[str, float]) -> list[MemberLoad]:
+    """The span loads of a combination: distributed loads summed per member and direction, point loads one each.
+
+    Zero totals are left out; order: distributed loads as they first appear in the load cases, then point loads.
+    """
+    distributed: dict[tuple[str, LoadDirection], float] = {}
+    points: list[MemberLoad] = []
     for case in frame.load_cases:
-        if factors.get(case.name, 0.0) == 0.0:
+        factor = factors.get(case.name, 0.0)
+        if factor == 0.0:
             continue
-        loaded.update(load.member for load in case.member_distributed_loads if load.w_kN_per_m != 0.0)
-        loaded.update(load.member for load in case.member_point_loads if load.p_kN != 0.0)
+        for udl in case.member_distributed_loads:
+            key = (udl.member, udl.direction)
+            distributed[key] = distributed.get(key, 0.0) + factor * udl.w_kN_per_m
+        points += [
+            MemberLoad(load.member, load.direction, p_kN=factor * load.p_kN, distance_m=load.distance_m)
+            for load in case.member_point_loads
+            if load.p_kN != 0.0
+        ]
+    return [MemberLoad(member, direction, w_kN_per_m=w) for (member, direction), w in distributed.items() if w] + points
+
+
+def _across(load: MemberLoad, cx: float, cy: float) -> float:
+    """The load's component along the member's local +y (per metre for a distributed load)."""
+    dx, dy = load_direction(load.direction, cx, cy)
+    along_local_y = -dx * cy + dy * cx
+    return (load.w_kN_per_m if load.distance_m is None else load.p_kN) * along_local_y
+
+
+def span_loaded_members(frame: FrameInput, factors: dict[str, float]) -> set[str]:
+    """Members with a load across them in a combination: their moment diagram is not the line between the ends.
+
+    A load along a member's axis (a column's self-weight) only changes its axial force and is not counted.
+    """
+    xy = _coordinates(frame)
+    members = {member.name: member for member in frame.members}
+    loaded = set()
+    for load in factored_member_loads(frame, factors):
+        _, _, cx, cy, _ = _axes_of(members[load.member], xy)
+        if abs(_across(load, cx, cy)) > 1e-12:
+            loaded.add(load.member)
     return loaded
 
 
@@ -144,14 +227,34 @@ def _size(frame: FrameInput) -> tuple[float, float, float, float, float]:
     return min(xs), max(xs), min(ys), max(ys), size
 
 
+def _moments_along(
+    member: FrameMember, force: MemberResult, loads: list[MemberLoad], xy: dict[str, Point], count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stations s (m from the start, point-load positions included) and M(s): the end moments' line plus the
+    simple-span moment of the loads across the member (M > 0: tension on the local -y face)."""
+    _, _, cx, cy, length = _axes_of(member, xy)
+    mine = [load for load in loads if load.member == member.name]
+    kinks = [min(load.distance_m, length) for load in mine if load.distance_m is not None]
+    s = np.unique(np.concatenate([np.linspace(0.0, length, count), kinks]))
+    moment = force.moment_start_kNm + (force.moment_end_kNm - force.moment_start_kNm) * s / length
+    for load in mine:
+        across = _across(load, cx, cy)
+        if load.distance_m is None:  # uniform load q: M0 = -q s (L - s) / 2 (q towards -y sags the member)
+            moment -= across * s * (length - s) / 2
+        else:  # point load P at a: M0 = -P s (L - a) / L before it, -P a (L - s) / L after it
+            a = min(load.distance_m, length)
+            moment -= across * np.where(s <= a, s * (length - a), a * (length - s)) / length
+    return s, moment
+
+
 def moment_diagram_points(
     frame: FrameInput, result: ResultSet, scale_m_per_kNm: float | None = None
 ) -> list[MomentDiagram]:
     """The moment diagram of every beam-column of a result, as drawn by `moment_figure`.
 
-    The diagram is linear between the end moments, which is exact for a member without span loads (every rack
-    member: the loads are applied at nodes). Default scale: the largest |M| is drawn 8% of the frame's larger
-    dimension long.
+    Straight between the end moments for a member without loads across it (every rack member: its loads are at the
+    nodes); with span loads the simple-span moment is added (a parabola under the steel frame's roof line load).
+    Default scale: the largest |M| is drawn 8% of the frame's larger dimension long.
     """
     xy = _coordinates(frame)
     forces = {force.member: force for force in result.members}
@@ -159,12 +262,18 @@ def moment_diagram_points(
     if scale_m_per_kNm is None:
         largest = max((forces[m.name].max_abs_moment_kNm for m in columns), default=0.0)
         scale_m_per_kNm = MOMENT_TARGET * _size(frame)[4] / largest if largest > 0 else 0.0
+    loads = factored_member_loads(frame, result.factors)
     loaded = span_loaded_members(frame, result.factors)
     diagrams = []
     for member in columns:
         force = forces[member.name]
         start, end, cx, cy, _ = _axes_of(member, xy)
         tx, ty = cy * scale_m_per_kNm, -cx * scale_m_per_kNm  # -local y, per kN m
+        s, moment = _moments_along(member, force, loads, xy, STATIONS if member.name in loaded else 2)
+        ordinates = tuple(
+            (start[0] + si * cx + mi * tx, start[1] + si * cy + mi * ty)
+            for si, mi in zip(s.tolist(), moment.tolist(), strict=True)
+        )
         diagrams.append(
             MomentDiagram(
                 member=member.name,
@@ -177,9 +286,73 @@ def moment_diagram_points(
                 max_abs_moment_kNm=force.max_abs_moment_kNm,
                 linear=member.name not in loaded,
                 scale_m_per_kNm=scale_m_per_kNm,
+                stations_m=tuple(s.tolist()),
+                moments_kNm=tuple(moment.tolist()),
+                ordinates_xy=ordinates,
             )
         )
     return diagrams
+
+
+def _cumulative_integral(values: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """∫ from 0 to each station, trapezoidal."""
+    return np.concatenate([[0.0], np.cumsum((values[1:] + values[:-1]) / 2 * np.diff(s))])
+
+
+def deflected_members(frame: FrameInput, result: ResultSet) -> list[DeflectedMember]:
+    """Every member's displaced axis in a result, unscaled (drawn by `deformed_figure`).
+
+    A beam-column with loads across it or a released end is drawn from statics: the chord between its displaced
+    ends plus v(s) with v'' = M/EI and v = 0 at both ends (a simply supported beam under the member's own moment
+    diagram, first-order Euler-Bernoulli theory), so a pinned roof beam shows its sag. Any other member is the cubic
+    (Hermite) through its end displacements and rotations, straight for a truss.
+    """
+    xy = _coordinates(frame)
+    moved = {d.node: (d.ux_mm / 1000, d.uy_mm / 1000, d.rz_rad) for d in result.displacements}
+    forces = {force.member: force for force in result.members}
+    loads = factored_member_loads(frame, result.factors)
+    loaded = span_loaded_members(frame, result.factors)
+    shapes = []
+    for member in frame.members:
+        start, _, cx, cy, length = _axes_of(member, xy)
+        (ux1, uy1, r1), (ux2, uy2, r2) = moved.get(member.start, (0, 0, 0)), moved.get(member.end, (0, 0, 0))
+        u1, v1 = ux1 * cx + uy1 * cy, -ux1 * cy + uy1 * cx  # end displacements along and across the member
+        u2, v2 = ux2 * cx + uy2 * cy, -ux2 * cy + uy2 * cx
+        released = member.release_start_moment or member.release_end_moment
+        statics = (
+            member.kind == "beam_column"
+            and (member.name in loaded or released)
+            and member.name in forces
+            and member.I_mm4 is not None
+        )
+        if statics:
+            s, moment = _moments_along(member, forces[member.name], loads, xy, 5 * STATIONS)
+            xi = s / length
+            ei_kNm2 = member.E_MPa * member.I_mm4 * 1e-9  # MPa × mm⁴ → kN m²
+            v = _cumulative_integral(_cumulative_integral(moment / ei_kNm2, s), s)
+            v = (1 - xi) * v1 + xi * v2 + v - xi * v[-1]
+        else:
+            xi = np.linspace(0.0, 1.0, 21)
+            s = xi * length
+            if member.kind == "truss" or released:
+                v = (1 - xi) * v1 + xi * v2
+            else:
+                v = (
+                    (1 - 3 * xi**2 + 2 * xi**3) * v1
+                    + (xi - 2 * xi**2 + xi**3) * length * r1
+                    + (3 * xi**2 - 2 * xi**3) * v2
+                    + (-(xi**2) + xi**3) * length * r2
+                )
+        u = (1 - xi) * u1 + xi * u2
+        shapes.append(
+            DeflectedMember(
+                member=member.name,
+                points_xy=tuple(zip((start[0] + s * cx).tolist(), (start[1] + s * cy).tolist(), strict=True)),
+                displacements_m=tuple(zip((u * cx - v * cy).tolist(), (u * cy + v * cx).tolist(), strict=True)),
+                from_statics=statics,
+            )
+        )
+    return shapes
 
 
 def sig_figs(value: float, digits: int = 3) -> str:
@@ -232,7 +405,7 @@ def _draw_members(axes: Axes, frame: FrameInput, grey: bool = False) -> None:
     xy = _coordinates(frame)
     for member in frame.members:
         (x1, y1), (x2, y2) = xy[member.start], xy[member.end]
-        style = dict(POST_STYLE if member.kind == "beam_column" else BRACE_STYLE)
+        style = dict(BEAM_COLUMN_STYLE if member.kind == "beam_column" else TRUSS_STYLE)
         if grey:
             style["color"] = GREY
         axes.plot([x1, x2], [y1, y2], zorder=2, **style)
@@ -302,14 +475,19 @@ def _curved_arrow(
     _arrow(axes, (xs[-2], ys[-2]), (xs[-1], ys[-1]), color)
 
 
-def _draw_node_loads(axes: Axes, frame: FrameInput, loads: list[NodeLoad], size: float) -> tuple[int, float]:
-    """Arrows for the nodal loads, on the outside of the frame; returns how many small ones were left out."""
+def _draw_node_loads(
+    axes: Axes, frame: FrameInput, loads: list[NodeLoad], size: float, reference_kN: float
+) -> tuple[int, float]:
+    """Arrows for the nodal loads, on the outside of the frame; returns how many small ones were left out.
+
+    A component below SMALL_LOAD × `reference_kN` (the largest load of the combination, a member's total span load
+    included) is counted, not drawn: a lumped self-weight next to a roof load would only clutter the figure.
+    """
     xy = _coordinates(frame)
     xmin, xmax, _, _, _ = _size(frame)
     middle = (xmin + xmax) / 2
     length = LOAD_ARROW * size
-    largest = max((max(abs(load.fx_kN), abs(load.fy_kN)) for load in loads), default=0.0)
-    threshold = SMALL_LOAD * largest
+    threshold = SMALL_LOAD * reference_kN
     skipped, skipped_total = 0, 0.0
     for load in loads:
         x, y = xy[load.node]
@@ -359,21 +537,23 @@ def _draw_node_loads(axes: Axes, frame: FrameInput, loads: list[NodeLoad], size:
     return skipped, skipped_total
 
 
-def _draw_member_loads(axes: Axes, frame: FrameInput, factors: dict[str, float], size: float) -> None:
-    """Span loads: a row of small arrows for a distributed load, one arrow for a point load (factored)."""
+def _draw_member_loads(axes: Axes, frame: FrameInput, loads: list[MemberLoad], size: float) -> int:
+    """Span loads: a row of small arrows for a distributed load, one arrow for a point load (factored, summed per
+    member and direction). Returns how many distributed loads were left out: those along their member's axis (a
+    column's self-weight, whose arrows would lie on the member) or below SMALL_LOAD of the largest one."""
     xy = _coordinates(frame)
     members = {member.name: member for member in frame.members}
     height = 0.06 * size
-    for case in frame.load_cases:
-        factor = factors.get(case.name, 0.0)
-        if factor == 0.0:
-            continue
-        for udl in case.member_distributed_loads:
-            w = factor * udl.w_kN_per_m
-            if w == 0.0:
+    largest = max((abs(load.w_kN_per_m) for load in loads if load.distance_m is None), default=0.0)
+    skipped = 0
+    for load in loads:
+        start, end, cx, cy, length = _axes_of(members[load.member], xy)
+        d = load_direction(load.direction, cx, cy)
+        if load.distance_m is None:
+            w = load.w_kN_per_m
+            if abs(_across(load, cx, cy)) < 1e-9 * abs(w) or abs(w) < SMALL_LOAD * largest:
+                skipped += 1
                 continue
-            start, end, cx, cy, _ = _axes_of(members[udl.member], xy)
-            d = load_direction(udl.direction, cx, cy)
             sign = math.copysign(1.0, w)
             tails = []
             for t in np.linspace(0.0, 1.0, 7):
@@ -385,20 +565,16 @@ def _draw_member_loads(axes: Axes, frame: FrameInput, factors: dict[str, float],
             middle = tails[len(tails) // 2]
             axes.text(
                 middle[0],
-                middle[1],
+                middle[1] + (0.01 if sign < 0 else -0.01) * size,
                 f"{sig_figs(abs(w))} kN/m",
                 ha="center",
                 va="bottom" if sign < 0 else "top",
                 fontsize=FONT - 1,
                 color="tab:green",
             )
-        for point_load in case.member_point_loads:
-            p = factor * point_load.p_kN
-            if p == 0.0:
-                continue
-            start, _, cx, cy, length = _axes_of(members[point_load.member], xy)
-            d = load_direction(point_load.direction, cx, cy)
-            t = min(point_load.distance_m / length, 1.0)
+        else:
+            p = load.p_kN
+            t = min(load.distance_m / length, 1.0)
             head = (start[0] + t * cx * length, start[1] + t * cy * length)
             sign = math.copysign(1.0, p)
             tail = (head[0] - sign * d[0] * 2 * height, head[1] - sign * d[1] * 2 * height)
@@ -412,6 +588,22 @@ def _draw_member_loads(axes: Axes, frame: FrameInput, factors: dict[str, float],
                 fontsize=FONT - 1,
                 color="tab:green",
             )
+    return skipped
+
+
+def _draw_releases(axes: Axes, frame: FrameInput, size: float) -> bool:
+    """An open circle just inside each released (pinned) member end; returns whether there was one."""
+    xy = _coordinates(frame)
+    offset = 0.025 * size
+    drawn = False
+    for member in frame.members:
+        start, end, cx, cy, _ = _axes_of(member, xy)
+        ends = ((member.release_start_moment, start, 1.0), (member.release_end_moment, end, -1.0))
+        for released, (x, y), sign in ends:
+            if released and member.kind == "beam_column":
+                axes.plot(x + sign * offset * cx, y + sign * offset * cy, zorder=4, **RELEASE_STYLE)
+                drawn = True
+    return drawn
 
 
 def _save(figure: Figure, path: Path) -> Path:
@@ -450,94 +642,118 @@ def _title(axes: Axes, text: str) -> None:
 
 
 def frame_figure(frame: FrameInput, result: ResultSet | None, path: Path) -> Path:
-    """The model: beam-columns solid, truss braces dashed, supports, and the combination's factored loads.
+    """The model: beam-columns solid, truss members dashed, moment releases as open circles, supports, and the
+    combination's factored loads (nodal loads as red and blue arrows, span loads in green).
 
     Without a result (the analysis did not run) the geometry alone is drawn. Nodal loads smaller than 2% of the
-    largest (typically lumped self-weight) are not drawn; their count and sum are given under the figure.
+    largest load (typically lumped self-weight) and line loads along a member's axis (a column's self-weight) are
+    not drawn; their count is given under the figure.
     """
     _, _, _, _, size = _size(frame)
     figure, axes = _new_axes(frame, pad_x=LOAD_ARROW * size * 1.7, pad_y=LOAD_ARROW * size * 1.3)
     _draw_members(axes, frame)
+    released = _draw_releases(axes, frame, size)
     _draw_nodes(axes, frame)
     _draw_supports(axes, frame, size)
     if result is None:
         _title(axes, f"Frame model: {len(frame.nodes)} nodes, {len(frame.members)} members")
     else:
         loads = factored_nodal_loads(frame, result.factors)
-        skipped, skipped_total = _draw_node_loads(axes, frame, loads, size)
-        _draw_member_loads(axes, frame, result.factors, size)
+        member_loads = factored_member_loads(frame, result.factors)
+        xy = _coordinates(frame)
+        members = {member.name: member for member in frame.members}
+        reference = max(
+            [max(abs(load.fx_kN), abs(load.fy_kN)) for load in loads]
+            + [abs(load.p_kN) for load in member_loads]
+            + [abs(load.w_kN_per_m) * _axes_of(members[load.member], xy)[4] for load in member_loads],
+            default=0.0,
+        )
+        skipped, skipped_total = _draw_node_loads(axes, frame, loads, size, reference)
+        skipped_lines = _draw_member_loads(axes, frame, member_loads, size)
         _title(axes, f"Frame and factored loads: {result.name}")
+        notes = []
         if skipped:
-            _footnote(
-                axes,
-                f"{skipped} nodal load components below {SMALL_LOAD:.0%} of the largest "
-                f"(total {sig_figs(skipped_total)} kN, e.g. self-weight) not drawn",
+            notes.append(
+                f"{skipped} nodal load components below {SMALL_LOAD:.0%} of the largest load "
+                f"(total {sig_figs(skipped_total)} kN, e.g. self-weight) not drawn"
             )
-    axes.plot([], [], **POST_STYLE, label="beam-column")
+        if skipped_lines:
+            notes.append(
+                f"{skipped_lines} line loads along their member's axis (e.g. a column's self-weight) or below "
+                f"{SMALL_LOAD:.0%} of the largest not drawn"
+            )
+        if notes:
+            _footnote(axes, ";\n".join(notes))
+    axes.plot([], [], **BEAM_COLUMN_STYLE, label="beam-column")
     if any(member.kind == "truss" for member in frame.members):
-        axes.plot([], [], **BRACE_STYLE, label="truss (pin-ended)")
-    axes.legend(fontsize=FONT - 1, loc="upper right", framealpha=0.9)
+        axes.plot([], [], **TRUSS_STYLE, label="truss (pin-ended)")
+    if released:
+        axes.plot([], [], ls="none", label="moment release", **RELEASE_STYLE)
+    # Outside the axes, where no load arrow or label can lie under it.
+    axes.legend(fontsize=FONT - 1, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
     return _save(figure, path)
 
 
-def _hermite(member: FrameMember, xy: dict[str, Point], ends: tuple, scale: float) -> np.ndarray:
-    """Displaced member axis: cubic from end displacements and rotations, straight for trusses and released ends."""
-    start, _, cx, cy, length = _axes_of(member, xy)
-    (ux1, uy1, r1), (ux2, uy2, r2) = ends
-    u1, v1 = ux1 * cx + uy1 * cy, -ux1 * cy + uy1 * cx
-    u2, v2 = ux2 * cx + uy2 * cy, -ux2 * cy + uy2 * cx
-    xi = np.linspace(0.0, 1.0, 21)
-    u = (1 - xi) * u1 + xi * u2
-    if member.kind == "truss" or member.release_start_moment or member.release_end_moment:
-        v = (1 - xi) * v1 + xi * v2
-    else:
-        v = (
-            (1 - 3 * xi**2 + 2 * xi**3) * v1
-            + (xi - 2 * xi**2 + xi**3) * length * r1
-            + (3 * xi**2 - 2 * xi**3) * v2
-            + (-(xi**2) + xi**3) * length * r2
-        )
-    s = xi * length + scale * u
-    t = scale * v
-    return np.column_stack([start[0] + s * cx - t * cy, start[1] + s * cy + t * cx])
-
-
 def deformed_figure(frame: FrameInput, result: ResultSet, path: Path) -> Path:
-    """Undeformed frame in grey, deformed shape in colour; displacements scaled so the largest is ~10% of the
-    frame height (the scale factor is in the title). Beam-columns are drawn as cubics through the end
-    displacements and rotations."""
+    """Undeformed frame in grey, deformed shape in colour; displacements scaled so the largest (a node's or a point
+    along a member's, e.g. a roof beam's sag) is ~10% of the frame height (the scale factor is in the title).
+    Member axes are drawn as `deflected_members` gives them."""
     xmin, xmax, ymin, ymax, size = _size(frame)
     xy = _coordinates(frame)
-    moved = {d.node: (d.ux_mm / 1000, d.uy_mm / 1000, d.rz_rad) for d in result.displacements}
-    largest = max((math.hypot(ux, uy) for ux, uy, _ in moved.values()), default=0.0)
+    shapes = deflected_members(frame, result)
+    moved = {d.node: (d.ux_mm / 1000, d.uy_mm / 1000) for d in result.displacements}
+    largest_node = max((math.hypot(ux, uy) for ux, uy in moved.values()), default=0.0)
+    along = [
+        (math.hypot(dx, dy), shape.member, (x, y), (dx, dy))
+        for shape in shapes
+        for (x, y), (dx, dy) in zip(shape.points_xy, shape.displacements_m, strict=True)
+    ]
+    peak = max(along, default=(0.0, "", (0.0, 0.0), (0.0, 0.0)), key=lambda item: item[0])
+    largest = max(largest_node, peak[0])
     reference = (ymax - ymin) or size
     scale = DEFORMED_TARGET * reference / largest if largest > 0 else 1.0
     displaced = {
-        name: (x + scale * moved.get(name, (0, 0, 0))[0], y + scale * moved.get(name, (0, 0, 0))[1])
+        name: (x + scale * moved.get(name, (0, 0))[0], y + scale * moved.get(name, (0, 0))[1])
         for name, (x, y) in xy.items()
     }
-    figure, axes = _new_axes(frame, pad_x=0.16 * size, pad_y=0.06 * size, also=list(displaced.values()))
+    curves = [
+        [
+            (x + scale * dx, y + scale * dy)
+            for (x, y), (dx, dy) in zip(shape.points_xy, shape.displacements_m, strict=True)
+        ]
+        for shape in shapes
+    ]
+    drawn = [*displaced.values(), *(point for curve in curves for point in curve)]
+    figure, axes = _new_axes(frame, pad_x=0.16 * size, pad_y=0.06 * size, also=drawn)
     _draw_members(axes, frame, grey=True)
     _draw_supports(axes, frame, size)
-    for member in frame.members:
-        curve = _hermite(member, xy, (moved.get(member.start, (0, 0, 0)), moved.get(member.end, (0, 0, 0))), scale)
-        style = {"color": "tab:blue", "lw": 2.0 if member.kind == "beam_column" else 1.0}
-        if member.kind == "truss":
+    kinds = {member.name: member.kind for member in frame.members}
+    for shape, curve in zip(shapes, curves, strict=True):
+        style = {"color": "tab:blue", "lw": 2.0 if kinds[shape.member] == "beam_column" else 1.0}
+        if kinds[shape.member] == "truss":
             style["ls"] = (0, (5, 3))
-        axes.plot(curve[:, 0], curve[:, 1], zorder=3, **style)
+        axes.plot([p[0] for p in curve], [p[1] for p in curve], zorder=3, **style)
     axes.plot([p[0] for p in displaced.values()], [p[1] for p in displaced.values()], "o", ms=2.5, color="tab:blue")
-    summary = result.summary
-    if largest > 0:
-        x, y = displaced[summary.max_displacement_node]
+
+    def annotate(text: str, x: float, y: float, below: bool) -> None:
         right = x >= (xmin + xmax) / 2
         axes.annotate(
-            f"max {sig_figs(summary.max_displacement_mm)} mm\nat {summary.max_displacement_node}",
+            text,
             xy=(x, y),
-            xytext=(x + (0.1 if right else -0.1) * size, y - 0.06 * size),
+            xytext=(x + (0.1 if right else -0.1) * size, y + (-0.06 if below else 0.06) * size),
             ha="left" if right else "right",
             fontsize=FONT - 1,
             arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8},
         )
+
+    summary = result.summary
+    if largest_node > 0:
+        x, y = displaced[summary.max_displacement_node]
+        annotate(f"max {sig_figs(summary.max_displacement_mm)} mm\nat {summary.max_displacement_node}", x, y, True)
+    if peak[0] > 1.05 * largest_node:  # a member deflects more between its ends than any node moves
+        (x, y), (dx, dy) = peak[2], peak[3]
+        annotate(f"max {sig_figs(peak[0] * 1000)} mm\nalong {peak[1]}", x + scale * dx, y + scale * dy, dy < 0)
+    if largest > 0:
         _title(axes, f"Deformed shape: {result.name}\n(displacements × {sig_figs(scale)})")
     else:
         _title(axes, f"Deformed shape: {result.name}\n(no displacement)")
@@ -591,46 +807,34 @@ def axial_figure(frame: FrameInput, result: ResultSet, path: Path) -> Path:
 def moment_figure(frame: FrameInput, result: ResultSet, path: Path) -> Path:
     """Bending moment diagrams of the beam-columns, kN m, drawn on the tension side.
 
-    Linear between the end moments: exact for a member without span loads (the rack model has none). A member with
-    span loads gets its max |M| as an annotation instead of a (wrong) straight line.
+    Straight between the end moments for a member without loads across it (the rack model); with span loads the
+    curve of `moment_diagram_points` (a parabola under a uniform load), its extreme value labelled.
     """
     xmin, xmax, _, _, size = _size(frame)
     diagrams = moment_diagram_points(frame, result)
-    ordinates = [p for d in diagrams for p in (d.start_ordinate_xy, d.end_ordinate_xy)]
+    ordinates = [p for d in diagrams for p in (d.start_ordinate_xy, d.end_ordinate_xy, *d.ordinates_xy)]
     figure, axes = _new_axes(frame, pad_x=0.12 * size, pad_y=0.06 * size, also=ordinates)
     _draw_members(axes, frame, grey=True)
     _draw_supports(axes, frame, size)
     largest = max((d.max_abs_moment_kNm for d in diagrams), default=0.0)
     placed: set[tuple[float, float, str]] = set()
     for diagram in diagrams:
-        if diagram.linear:
-            outline = [diagram.start_xy, diagram.start_ordinate_xy, diagram.end_ordinate_xy, diagram.end_xy]
-            axes.add_patch(Polygon(outline, closed=True, facecolor="tab:orange", alpha=0.35, edgecolor="none"))
-            axes.plot(
-                *zip(diagram.start_ordinate_xy, diagram.end_ordinate_xy, strict=True),
-                color="tab:orange",
-                lw=1.4,
-                zorder=3,
-            )
-        else:
-            for base, tip in ((diagram.start_xy, diagram.start_ordinate_xy), (diagram.end_xy, diagram.end_ordinate_xy)):
-                axes.plot(*zip(base, tip, strict=True), color="tab:orange", lw=1.4, zorder=3)
-            mx, my = ((diagram.start_xy[0] + diagram.end_xy[0]) / 2, (diagram.start_xy[1] + diagram.end_xy[1]) / 2)
-            axes.text(
-                mx,
-                my,
-                f"span load:\nmax |M| = {sig_figs(diagram.max_abs_moment_kNm)}",
-                ha="center",
-                va="center",
-                fontsize=FONT - 1,
-                color="tab:red",
-                zorder=5,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "tab:red", "lw": 0.6},
-            )
-        for base, tip, moment in (
+        curve = list(diagram.ordinates_xy) or [diagram.start_ordinate_xy, diagram.end_ordinate_xy]
+        outline = [diagram.start_xy, *curve, diagram.end_xy]
+        axes.add_patch(Polygon(outline, closed=True, facecolor="tab:orange", alpha=0.35, edgecolor="none"))
+        axes.plot([p[0] for p in curve], [p[1] for p in curve], color="tab:orange", lw=1.4, zorder=3)
+        labels = [
             (diagram.start_xy, diagram.start_ordinate_xy, diagram.moment_start_kNm),
             (diagram.end_xy, diagram.end_ordinate_xy, diagram.moment_end_kNm),
-        ):
+        ]
+        if not diagram.linear and diagram.moments_kNm:
+            inner = max(range(1, len(diagram.moments_kNm) - 1), key=lambda i: abs(diagram.moments_kNm[i]), default=0)
+            ends = max(abs(diagram.moment_start_kNm), abs(diagram.moment_end_kNm))
+            if inner and abs(diagram.moments_kNm[inner]) > ends:
+                (x1, y1), (x2, y2) = diagram.start_xy, diagram.end_xy
+                t = diagram.stations_m[inner] / diagram.stations_m[-1]
+                labels.append(((x1 + t * (x2 - x1), y1 + t * (y2 - y1)), curve[inner], diagram.moments_kNm[inner]))
+        for base, tip, moment in labels:
             if largest == 0 or abs(moment) < 0.005 * largest:
                 continue
             text = sig_figs(moment)
@@ -641,7 +845,7 @@ def moment_figure(frame: FrameInput, result: ResultSet, path: Path) -> Path:
             dx, dy = tip[0] - base[0], tip[1] - base[1]
             axes.text(
                 tip[0] + math.copysign(0.01 * size, dx) if dx else tip[0],
-                tip[1],
+                tip[1] + math.copysign(0.01 * size, dy) if abs(dx) < 1e-12 else tip[1],
                 text,
                 ha="left" if dx > 1e-12 else "right" if dx < -1e-12 else "center",
                 va="bottom" if dy > 1e-12 else "top" if dy < -1e-12 else "center",
@@ -652,5 +856,5 @@ def moment_figure(frame: FrameInput, result: ResultSet, path: Path) -> Path:
     if largest == 0:
         title += "\n(no bending)"
     _title(axes, title)
-    _footnote(axes, "Linear between the member end moments: exact for members without span loads.")
+    _footnote(axes, "End moments' line plus the simple-span moment of any load across the member (first order).")
     return _save(figure, path)

@@ -2,6 +2,11 @@
 engineer checks a calculation by hand (problem, assumptions, seismic parameters, loads, analysis, member checks,
 verdict, redesign history, agent trace).
 
+Every structure type MASSE checks (a pallet-rack side frame, a single-storey steel building frame) gets the same
+layout; what differs is said by the type: the problem table, the design basis and the loads are written per type,
+the assumptions come from `structure_of(problem).assumptions`, and the section and redesign tables run over the
+member groups the state holds (post and brace; column, beam and brace).
+
 The report is built once as a list of blocks (headings, paragraphs, tables, figures) and written twice, so the
 Markdown and the PDF say the same thing. A run that stopped early has only some state keys: every section renders
 what exists and names the stages that did not run, and `state["failure"]` is shown at the top.
@@ -27,16 +32,19 @@ from fpdf.fonts import FontFace
 from pydantic import BaseModel, ValidationError
 
 from reasonsuite.tools.structural.base_shear import SeismicBaseShearOutput
-from reasonsuite.tools.structural.frame_model import FrameInput, FrameOutput, LoadCombination, ResultSet
+from reasonsuite.tools.structural.frame_model import FrameInput, FrameOutput, LoadCase, LoadCombination, ResultSet
 from reasonsuite.tools.structural.hazard import SeismicHazardOutput
 from reasonsuite.tools.structural.member_checks import MemberChecksOutput
-from reasonsuite.tools.structural.rack import MemberVerdict, RackDesignBasis, level_loads, rack_assumptions
+from reasonsuite.tools.structural.rack import MemberVerdict, RackDesignBasis, level_loads
 from reasonsuite.tools.structural.rack_loads import StorageRackLoadsOutput
 from reasonsuite.tools.structural.rack_problem import ChannelIn, RackProblem
 from reasonsuite.tools.structural.sections import SectionPropertiesOutput
+from reasonsuite.tools.structural.steel_frame import SteelFrameDesignBasis, SteelFrameLoadsOutput
+from reasonsuite.tools.structural.steel_frame_problem import SteelFrameProblem
 
-from .figures import axial_figure, deformed_figure, frame_figure, moment_figure, sig_figs
+from .figures import axial_figure, deformed_figure, frame_figure, moment_figure, sig_figs, span_loaded_members
 from .state import DesignRound, Extraction, MasseState, RedesignProposal, TraceEvent
+from .structures import Structure, structure_of
 
 __all__ = ["ReportFiles", "STAGES", "build_report", "governing_result", "render_report", "to_markdown", "to_pdf"]
 
@@ -49,10 +57,10 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("problem extraction", ("problem",)),
     ("design basis", ("basis",)),
     ("seismic hazard (Table C-3)", ("hazard",)),
-    ("rack loads", ("loads",)),
+    ("loads", ("loads",)),
     ("base shear (NBC 4.1.8.11)", ("base_shear",)),
     ("load combinations", ("combinations",)),
-    ("section properties", ("post_section", "brace_section")),
+    ("section properties", ("sections",)),
     ("frame model", ("frame",)),
     ("frame analysis", ("analysis",)),
     ("member checks", ("checks", "members")),
@@ -118,15 +126,19 @@ Block = Heading | Paragraph | Fields | Bullets | Table | Figures
 # Reading the state
 
 
-def _get(state: MasseState, key: str, model: type[BaseModel]) -> Any:
-    """A state value as its model (a checkpoint may hand back plain dicts); None when absent or unreadable."""
-    value = state.get(key)
+def _as(value: Any, model: type[BaseModel]) -> Any:
+    """A value as its model (a checkpoint may hand back plain dicts); None when absent or unreadable."""
     if value is None or isinstance(value, model):
         return value
     try:
         return model.model_validate(value)
     except ValidationError:
         return None
+
+
+def _get(state: MasseState, key: str, model: type[BaseModel]) -> Any:
+    """A state value as its model; None when absent or unreadable."""
+    return _as(state.get(key), model)
 
 
 def _get_list(state: MasseState, key: str, model: type[BaseModel]) -> list[Any] | None:
@@ -142,6 +154,39 @@ def _get_list(state: MasseState, key: str, model: type[BaseModel]) -> list[Any] 
                 continue
         items.append(value)
     return items
+
+
+Problem = RackProblem | SteelFrameProblem
+BASIS_MODELS: dict[str, type[BaseModel]] = {"rack": RackDesignBasis, "steel_frame": SteelFrameDesignBasis}
+LOADS_MODELS: dict[str, type[BaseModel]] = {"rack": StorageRackLoadsOutput, "steel_frame": SteelFrameLoadsOutput}
+
+
+def _get_problem(state: MasseState, key: str = "problem") -> Problem | None:
+    """The problem (or design) as its schema: a steel frame when its record says so (the discriminator), else a rack."""
+    value = state.get(key)
+    if value is None or isinstance(value, RackProblem | SteelFrameProblem):
+        return value
+    steel = isinstance(value, dict) and value.get("structure") == "steel_frame"
+    try:
+        return (SteelFrameProblem if steel else RackProblem).model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _structure(state: MasseState) -> Structure | None:
+    problem = _get_problem(state)
+    return structure_of(problem) if problem is not None else None
+
+
+def _get_typed(state: MasseState, key: str, models: dict[str, type[BaseModel]]) -> Any:
+    """A value whose model depends on the structure type (basis, loads): as the model of the problem's type; without
+    a problem, as whichever type reads it."""
+    structure = _structure(state)
+    for kind in [structure.kind] if structure is not None else list(models):
+        value = _get(state, key, models[kind])
+        if value is not None:
+            return value
+    return None
 
 
 def missing_stages(state: MasseState) -> list[str]:
@@ -225,14 +270,17 @@ def _not_run(stage: str) -> Paragraph:
 
 
 def _title_blocks(state: MasseState) -> list[Block]:
-    problem = _get(state, "problem", RackProblem)
+    problem = _get_problem(state)
     verdict = state.get("verdict")
     ident = (problem.problem_id or "(no id)") if problem else "(not read)"
     location = problem.location if problem else "location unknown"
     blocks: list[Block] = [
         Heading(f"MASSE engineer's report: problem {ident}, {location}: {verdict or 'NO VERDICT'}", 1)
     ]
-    items = [("Problem", ident), ("Location", location), ("Verdict", verdict or "none (the run did not reach it)")]
+    items = [("Problem", ident), ("Location", location)]
+    if problem is not None:
+        items.append(("Structure", structure_of(problem).title))
+    items.append(("Verdict", verdict or "none (the run did not reach it)"))
     members = _get_list(state, "members", MemberVerdict)
     if members:
         governing = max(members, key=lambda m: m.utilisation)
@@ -252,33 +300,67 @@ def _title_blocks(state: MasseState) -> list[Block]:
     return blocks
 
 
+def _rack_problem_rows(problem: RackProblem) -> list[list[str]]:
+    braces = "; ".join(
+        f"({b.start.x_ft:g}, {b.start.y_ft:g}) → ({b.end.x_ft:g}, {b.end.y_ft:g})" for b in problem.braces
+    )
+    return [
+        ["Problem id", problem.problem_id or "–"],
+        ["Location", problem.location],
+        ["Bays", str(problem.bays)],
+        ["Pallets per beam", str(problem.pallets_per_beam)],
+        ["Beam length", f"{problem.beam_length_ft:g} ft"],
+        ["Frame width (between posts)", f"{problem.frame_width_ft:g} ft"],
+        ["Frame (post) height", f"{problem.frame_height_ft:g} ft"],
+        ["Beam levels", f"{_ft(problem.level_elevations_ft)} ft"],
+        ["Pallet weight per level (one pallet)", f"{_ft(problem.pallet_weights_lb)} lb"],
+        [f"Braces ({len(problem.braces)}), (x, y) in ft", braces],
+        ["Post (upright) channel, web × flange × thickness", _channel(problem.column)],
+        ["Brace channel, web × flange × thickness", _channel(problem.brace_section)],
+        ["E", f"{problem.E_ksi:g} ksi"],
+    ]
+
+
+def _steel_frame_problem_rows(problem: SteelFrameProblem) -> list[list[str]]:
+    braced = problem.lateral_system == "braced"
+    system = (
+        "braced frame (beam pinned to the columns, one diagonal brace)"
+        if braced
+        else "moment frame (rigid beam-column joints, no brace)"
+    )
+    return [
+        ["Problem id", problem.problem_id or "–"],
+        ["Location", problem.location],
+        ["Span (column centre lines)", f"{problem.span_m:g} m"],
+        ["Eave height (bases to beam)", f"{problem.eave_height_m:g} m"],
+        ["Frame spacing (tributary width)", f"{problem.frame_spacing_m:g} m"],
+        ["Lateral system", system],
+        ["Column bases", "pinned" if braced else problem.base_fixity],
+        ["Roof dead load D", f"{problem.roof_dead_kPa:g} kPa"],
+        ["Roof snow load S", f"{problem.roof_snow_kPa:g} kPa"],
+        ["Columns", problem.column],
+        ["Roof beam", problem.beam],
+        ["Brace", problem.brace or "none (moment frame)"],
+        ["E", f"{problem.E_MPa:g} MPa"],
+    ]
+
+
 def _problem_section(state: MasseState) -> list[Block]:
     blocks: list[Block] = [Heading("1 Problem")]
-    problem = _get(state, "problem", RackProblem)
+    problem = _get_problem(state)
     if problem is None:
         blocks.append(_not_run("problem extraction"))
-    else:
-        braces = "; ".join(
-            f"({b.start.x_ft:g}, {b.start.y_ft:g}) → ({b.end.x_ft:g}, {b.end.y_ft:g})" for b in problem.braces
-        )
-        rows = [
-            ["Problem id", problem.problem_id or "–"],
-            ["Location", problem.location],
-            ["Bays", str(problem.bays)],
-            ["Pallets per beam", str(problem.pallets_per_beam)],
-            ["Beam length", f"{problem.beam_length_ft:g} ft"],
-            ["Frame width (between posts)", f"{problem.frame_width_ft:g} ft"],
-            ["Frame (post) height", f"{problem.frame_height_ft:g} ft"],
-            ["Beam levels", f"{_ft(problem.level_elevations_ft)} ft"],
-            ["Pallet weight per level (one pallet)", f"{_ft(problem.pallet_weights_lb)} lb"],
-            [f"Braces ({len(problem.braces)}), (x, y) in ft", braces],
-            ["Post (upright) channel, web × flange × thickness", _channel(problem.column)],
-            ["Brace channel, web × flange × thickness", _channel(problem.brace_section)],
-            ["E", f"{problem.E_ksi:g} ksi"],
+    elif isinstance(problem, SteelFrameProblem):
+        blocks += [
+            Paragraph(
+                f"The {structure_of(problem).title} as the problem states it (SI units, CSA G40.20 shape designations)."
+            ),
+            Table(["Quantity", "Value"], _steel_frame_problem_rows(problem)),
         ]
+    else:
         blocks += [
             Paragraph("The rack as the problem states it (imperial units as given)."),
-            Table(["Quantity", "Value"], rows),
+            Table(["Quantity", "Value"], _rack_problem_rows(problem)),
         ]
     extraction = _get(state, "extraction", Extraction)
     if extraction is not None:
@@ -298,34 +380,39 @@ def _problem_section(state: MasseState) -> list[Block]:
     return blocks
 
 
+def _basis_rows(basis: RackDesignBasis | SteelFrameDesignBasis) -> list[list[str]]:
+    rows = [
+        ["Steel yield stress Fy", f"{basis.Fy_MPa:g} MPa"],
+        ["Ductility factor Rd", f"{basis.Rd:g}"],
+        ["Overstrength factor Ro", f"{basis.Ro:g}"],
+        ["Importance factor IE", f"{basis.importance_factor:g}"],
+    ]
+    if isinstance(basis, RackDesignBasis):
+        return rows + [
+            ["Seismic weight / pallet load", f"{basis.seismic_weight_fraction:g}"],
+            ["Post bases", basis.base_fixity],
+            ["Effective length factor K", f"{basis.K:g}"],
+        ]
+    return rows + [
+        ["Share of the snow load in the seismic weight", f"{basis.snow_fraction_in_W:g}"],
+        ["Effective length factor K", f"{basis.K:g}"],
+    ]
+
+
 def _assumptions_section(state: MasseState) -> list[Block]:
     blocks: list[Block] = [Heading("2 Assumptions")]
-    basis = _get(state, "basis", RackDesignBasis)
-    problem = _get(state, "problem", RackProblem)
-    loads = _get(state, "loads", StorageRackLoadsOutput)
+    basis = _get_typed(state, "basis", BASIS_MODELS)
+    problem = _get_problem(state)
+    loads = _get_typed(state, "loads", LOADS_MODELS)
     if basis is None:
         return blocks + [_not_run("design basis")]
-    blocks.append(
-        Table(
-            ["Design basis", "Value"],
-            [
-                ["Steel yield stress Fy", f"{basis.Fy_MPa:g} MPa"],
-                ["Ductility factor Rd", f"{basis.Rd:g}"],
-                ["Overstrength factor Ro", f"{basis.Ro:g}"],
-                ["Importance factor IE", f"{basis.importance_factor:g}"],
-                ["Seismic weight / pallet load", f"{basis.seismic_weight_fraction:g}"],
-                ["Post bases", basis.base_fixity],
-                ["Effective length factor K", f"{basis.K:g}"],
-            ],
-            "LR",
-        )
-    )
+    blocks.append(Table(["Design basis", "Value"], _basis_rows(basis), "LR"))
     if problem is None or loads is None:
         blocks.append(
-            Paragraph("The modelling assumptions need the problem and the rack loads, which are not available.", "note")
+            Paragraph("The modelling assumptions need the problem and its loads, which are not available.", "note")
         )
     else:
-        blocks.append(Bullets(rack_assumptions(problem, basis, loads)))
+        blocks.append(Bullets(structure_of(problem).assumptions(problem, basis, loads)))
     return blocks
 
 
@@ -393,59 +480,119 @@ def _seismic_section(state: MasseState) -> list[Block]:
     return blocks
 
 
-def _loads_section(state: MasseState) -> list[Block]:
-    blocks: list[Block] = [Heading("4 Loads")]
-    loads = _get(state, "loads", StorageRackLoadsOutput)
-    shear = _get(state, "base_shear", SeismicBaseShearOutput)
-    if loads is None:
-        blocks.append(_not_run("rack loads"))
-    else:
+def _rack_loads_blocks(loads: StorageRackLoadsOutput, shear: SeismicBaseShearOutput | None) -> list[Block]:
+    """The pallet loads per level, with each level's seismic force once the base shear is known."""
+    blocks: list[Block] = [
+        Paragraph(
+            f"The {loads.frame} frame carries {loads.share_of_bay:g} bay's pallets per level; "
+            f"total gravity load {_f(loads.total_frame_load_kN)} kN, seismic weight "
+            f"{_f(loads.total_seismic_weight_kN)} kN."
+        )
+    ]
+    if shear is not None and len(shear.levels) == len(loads.levels):
+        rows = [
+            [
+                str(i),
+                f"{lvl.elevation_m:.3f} ({src.elevation_ft:g} ft)",
+                _f(lvl.pallet_load_kN),
+                _f(lvl.seismic_weight_kN),
+                _f(lvl.seismic_force_kN),
+                _f(force.storey_shear_kN),
+            ]
+            for i, (lvl, src, force) in enumerate(
+                zip(level_loads(loads, shear), loads.levels, shear.levels, strict=True), start=1
+            )
+        ]
         blocks.append(
-            Paragraph(
-                f"The {loads.frame} frame carries {loads.share_of_bay:g} bay's pallets per level; "
-                f"total gravity load {_f(loads.total_frame_load_kN)} kN, seismic weight "
-                f"{_f(loads.total_seismic_weight_kN)} kN."
+            Table(
+                ["Level", "Elevation, m", "Pallet load, kN", "Seismic weight Wx, kN", "Fx, kN", "Storey shear, kN"],
+                rows,
+                "LRRRRR",
             )
         )
-        if shear is not None and len(shear.levels) == len(loads.levels):
-            rows = [
-                [
-                    str(i),
-                    f"{lvl.elevation_m:.3f} ({src.elevation_ft:g} ft)",
-                    _f(lvl.pallet_load_kN),
-                    _f(lvl.seismic_weight_kN),
-                    _f(lvl.seismic_force_kN),
-                    _f(force.storey_shear_kN),
-                ]
-                for i, (lvl, src, force) in enumerate(
-                    zip(level_loads(loads, shear), loads.levels, shear.levels, strict=True), start=1
-                )
+    else:
+        rows = [
+            [
+                str(i),
+                f"{lvl.elevation_m:.3f} ({lvl.elevation_ft:g} ft)",
+                _f(lvl.frame_load_kN),
+                _f(lvl.seismic_weight_kN),
             ]
-            blocks.append(
-                Table(
-                    ["Level", "Elevation, m", "Pallet load, kN", "Seismic weight Wx, kN", "Fx, kN", "Storey shear, kN"],
-                    rows,
-                    "LRRRRR",
-                )
-            )
-        else:
-            rows = [
-                [
-                    str(i),
-                    f"{lvl.elevation_m:.3f} ({lvl.elevation_ft:g} ft)",
-                    _f(lvl.frame_load_kN),
-                    _f(lvl.seismic_weight_kN),
-                ]
-                for i, lvl in enumerate(loads.levels, start=1)
-            ]
-            blocks.append(Table(["Level", "Elevation, m", "Pallet load, kN", "Seismic weight Wx, kN"], rows, "LRRR"))
-            blocks.append(Paragraph("Level forces Fx: the base-shear stage did not run.", "note"))
+            for i, lvl in enumerate(loads.levels, start=1)
+        ]
+        blocks.append(Table(["Level", "Elevation, m", "Pallet load, kN", "Seismic weight Wx, kN"], rows, "LRRR"))
+        blocks.append(Paragraph("Level forces Fx: the base-shear stage did not run.", "note"))
+    return blocks
+
+
+def _steel_frame_loads_blocks(
+    loads: SteelFrameLoadsOutput, shear: SeismicBaseShearOutput | None, problem: SteelFrameProblem
+) -> list[Block]:
+    """The roof loads as the beam's line loads (kPa × frame spacing), the seismic weight and the eave force."""
+    spacing = f"{problem.frame_spacing_m:g} m"
+    rows = [
+        [
+            "Tributary roof area (span × frame spacing)",
+            f"{problem.span_m:g} m × {spacing} = {_f(loads.tributary_area_m2)} m²",
+        ],
+        [
+            "Dead line load on the beam, D",
+            f"{problem.roof_dead_kPa:g} kPa × {spacing} = {_f(loads.dead_line_load_kN_per_m)} kN/m",
+        ],
+        [
+            "Snow line load on the beam, S",
+            f"{problem.roof_snow_kPa:g} kPa × {spacing} = {_f(loads.snow_line_load_kN_per_m)} kN/m",
+        ],
+        ["Roof dead load on the tributary area", f"{_f(loads.roof_dead_kN)} kN"],
+        ["Roof snow load on the tributary area", f"{_f(loads.roof_snow_kN)} kN"],
+        [
+            f"Seismic weight W = D + {loads.snow_fraction_in_W:g} S (NBC 4.1.8.2)",
+            f"{_f(loads.seismic_weight_kN)} kN, lumped at the eave",
+        ],
+    ]
+    if shear is not None and shear.levels:
+        eave = shear.levels[0]
+        rows.append(
+            ["Storey force at the eave, Fx (Ft included)", f"{_f(eave.Fx_kN)} kN at {eave.height_m:g} m, +X and −X"]
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            "The frame carries the roof strip between the mid-points to its neighbours: the dead and snow loads act "
+            "on the beam as uniform line loads (the members' self-weight is added in the model's D case), and the "
+            "seismic weight is lumped at the eave."
+        ),
+        Table(["Quantity", "Value"], rows, "LR"),
+    ]
+    if shear is None:
+        blocks.append(Paragraph("Storey force at the eave: the base-shear stage did not run.", "note"))
+    return blocks
+
+
+_CASE_LEGENDS = {
+    "rack": "D: dead (self-weight), L: storage (pallet) load, E: earthquake (+ and − X).",
+    "steel_frame": "D: dead (roof dead load and the members' self-weight), S: snow, E: earthquake (+ and − X).",
+}
+
+
+def _loads_section(state: MasseState) -> list[Block]:
+    blocks: list[Block] = [Heading("4 Loads")]
+    loads = _get_typed(state, "loads", LOADS_MODELS)
+    shear = _get(state, "base_shear", SeismicBaseShearOutput)
+    problem = _get_problem(state)
+    if isinstance(loads, StorageRackLoadsOutput):
+        blocks += _rack_loads_blocks(loads, shear)
+    elif isinstance(loads, SteelFrameLoadsOutput) and isinstance(problem, SteelFrameProblem):
+        blocks += _steel_frame_loads_blocks(loads, shear, problem)
+    else:
+        blocks.append(_not_run("loads"))
     combinations = _get_list(state, "combinations", LoadCombination)
     blocks.append(Heading("Load combinations (NBC 2015 Table 4.1.3.2.-A)", 3))
     if combinations is None:
         blocks.append(_not_run("load combinations"))
     else:
-        blocks.append(Paragraph("D: dead (self-weight), L: storage (pallet) load, E: earthquake (+ and − X)."))
+        structure = _structure(state)
+        if structure is not None:
+            blocks.append(Paragraph(_CASE_LEGENDS[structure.kind]))
         blocks.append(Table(["Combination", "Factors"], [[c.name, _factors(c.factors)] for c in combinations]))
     return blocks
 
@@ -464,6 +611,63 @@ def _figures(frame: FrameInput, result: ResultSet | None, out_dir: Path) -> tupl
     return figures, errors
 
 
+_FRAME_NOUNS = {"rack": "The side frame", "steel_frame": "The bent (one interior frame)"}
+
+
+def _figure_captions(frame: FrameInput, result: ResultSet | None, structure: Structure | None) -> dict[str, str]:
+    """What each figure shows, said from the model itself (member kinds, releases, supports, span loads)."""
+    parts = ["beam-columns solid"]
+    if any(member.kind == "truss" for member in frame.members):
+        parts.append("pin-ended braces (trusses) dashed")
+    released = [m.name for m in frame.members if m.release_start_moment or m.release_end_moment]
+    if released:
+        parts.append("moment releases as open circles")
+    fixity = {"fixed" if s.ux and s.uy and s.rz else "pinned" if s.ux and s.uy else "roller" for s in frame.supports}
+    drawn_as = {"fixed": "fixed bases hatched", "pinned": "pinned bases as triangles", "roller": "rollers"}
+    parts += [drawn_as[kind] for kind in sorted(fixity)]
+    spanned = sorted(span_loaded_members(frame, result.factors)) if result else []
+    if result is None:
+        loads = "loads are not shown (no analysis)."
+    else:
+        loads = f"arrows are the factored loads of {result.name}" + (
+            " (at nodes in red and blue, along members in green)." if spanned else "."
+        )
+    noun = _FRAME_NOUNS[structure.kind] if structure is not None else "The frame"
+    deformed = "Deformed shape (blue) over the undeformed frame (grey); displacements scaled as in the title."
+    if spanned or released:
+        deformed += (
+            " Members with span loads or moment releases are drawn from their moment diagram (the chord plus a simply"
+            " supported beam's deflection), so a beam's sag between its ends shows."
+        )
+    if spanned:
+        moment = (
+            "Bending moments, kN m, drawn on the tension side: the line between the member end moments plus the "
+            f"simple-span moment of the loads across {', '.join(spanned)} (a parabola under a uniform load), with "
+            "the largest value along the member labelled."
+        )
+    else:
+        moment = (
+            "Bending moments, kN m, drawn on the tension side, linear between the member end moments: exact for "
+            "members without span loads, which is the case here (all loads at nodes)."
+        )
+    return {
+        "frame": f"{noun}: {', '.join(parts)}; {loads}",
+        "deformed": deformed,
+        "axial": "Axial forces, kN: tension positive, compression negative.",
+        "moment": moment,
+    }
+
+
+def _case_loads(case: LoadCase) -> str:
+    counts = [
+        (len(case.nodal_loads), "nodal load"),
+        (len(case.member_distributed_loads), "member line load"),
+        (len(case.member_point_loads), "member point load"),
+    ]
+    said = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in counts if n]
+    return f"{case.name} ({', '.join(said) or 'no loads'})"
+
+
 def _analysis_section(state: MasseState, figures: dict[str, Path], figure_errors: list[str]) -> list[Block]:
     blocks: list[Block] = [Heading("5 Analysis")]
     frame = _get(state, "frame", FrameInput)
@@ -480,10 +684,10 @@ def _analysis_section(state: MasseState, figures: dict[str, Path], figure_errors
                 (
                     "Model",
                     f"{len(frame.nodes)} nodes, {len(frame.members)} members ({kinds.count('beam_column')} "
-                    f"beam-columns, {kinds.count('truss')} pin-ended trusses)",
+                    f"beam-columns, {kinds.count('truss')} pin-ended truss{'es' if kinds.count('truss') != 1 else ''})",
                 ),
                 ("Supports", supports),
-                ("Load cases", ", ".join(f"{c.name} ({len(c.nodal_loads)} nodal loads)" for c in frame.load_cases)),
+                ("Load cases", ", ".join(_case_loads(c) for c in frame.load_cases)),
                 ("Combinations", str(len(frame.combinations or []))),
                 ("Method", "linear elastic, first order (frame_analysis, PyNite)"),
             ]
@@ -491,15 +695,7 @@ def _analysis_section(state: MasseState, figures: dict[str, Path], figure_errors
     )
     analysis = _get(state, "analysis", FrameOutput)
     result, why = governing_result(state)
-    captions = {
-        "frame": "The side frame: beam-columns solid, pin-ended braces dashed, fixed bases hatched; arrows are the "
-        + (f"factored loads of {result.name}." if result else "loads are not shown (no analysis)."),
-        "deformed": "Deformed shape (blue) over the undeformed frame (grey); displacements scaled as in the title.",
-        "axial": "Axial forces, kN: tension positive, compression negative.",
-        "moment": "Bending moments, kN m, drawn on the tension side, linear between the member end moments: exact "
-        "for members without span loads, which is the case for the rack model (all loads at nodes); a member "
-        "with span loads shows its max |M| instead.",
-    }
+    captions = _figure_captions(frame, result, _structure(state))
     if result is not None:
         blocks.append(Paragraph(f"Figures for {result.name}: {why}."))
     drawn = [(figures[key], captions[key]) for key in FIGURE_NAMES if key in figures]
@@ -550,17 +746,62 @@ def _analysis_section(state: MasseState, figures: dict[str, Path], figure_errors
     return blocks
 
 
-def _section_row(label: str, name: str, section: SectionPropertiesOutput, dims: ChannelIn | None) -> list[str]:
+def _section_row(group: str, name: str, section: SectionPropertiesOutput) -> list[str]:
     return [
-        label,
-        name + (f", {_channel(dims)}" if dims else ""),
+        group,
+        name,
         _f(section.area_mm2),
-        _f(section.Ix_mm4),
-        _f(section.Iy_mm4),
-        _f(section.Sx_mm3),
+        _f(section.Ix_mm4 / 1e6),
+        _f(section.Iy_mm4 / 1e6),
+        _f(section.Sx_mm3 / 1e3),
+        _f(section.Zx_mm3 / 1e3),
         _f(section.rx_mm),
         _f(section.ry_mm),
         _f(section.r_min_mm),
+    ]
+
+
+def _section_label(group: str, name: str | None, design: Problem | None) -> str:
+    """The section's name; a rack's cold-formed channel also with its dimensions (the problem gives it that way)."""
+    label = name or f"{group} section"
+    if isinstance(design, RackProblem):
+        dims = {"post": design.column, "brace": design.brace_section}.get(group)
+        if dims is not None:
+            label += f" (web × flange × thickness {_channel(dims)})"
+    return label
+
+
+def _sections_blocks(state: MasseState) -> list[Block]:
+    """The section properties of every member group of the round the checks ran on, in the CISC Handbook's units
+    (I in 10⁶ mm⁴, S and Z in 10³ mm³) so a W shape's properties read as the handbook prints them."""
+    raw = state.get("sections") or {}
+    sections = {group: _as(value, SectionPropertiesOutput) for group, value in raw.items()}
+    sections = {group: section for group, section in sections.items() if section is not None}
+    if not sections:
+        return [_not_run("section properties")]
+    names = state.get("section_names") or {}
+    design = _get_problem(state, "design") or _get_problem(state)
+    structure = _structure(state)
+    order = list(structure.catalogue) if structure is not None else []
+    groups = sorted(sections, key=lambda g: order.index(g) if g in order else len(order))
+    return [
+        Heading("Section properties used", 3),
+        Table(
+            [
+                "Member group",
+                "Section",
+                "A, mm²",
+                "Ix, 10⁶ mm⁴",
+                "Iy, 10⁶ mm⁴",
+                "Sx, 10³ mm³",
+                "Zx, 10³ mm³",
+                "rx, mm",
+                "ry, mm",
+                "r_min, mm",
+            ],
+            [_section_row(g, _section_label(g, names.get(g), design), sections[g]) for g in groups],
+            "LLRRRRRRRR",
+        ),
     ]
 
 
@@ -581,7 +822,7 @@ def _members_section(state: MasseState) -> list[Block]:
             Table(
                 [
                     "Member",
-                    "Role",
+                    "Group",
                     "Governing combination",
                     "Axial, kN",
                     "Moment, kN m",
@@ -626,40 +867,7 @@ def _members_section(state: MasseState) -> list[Block]:
                 )
                 if detail.notes:
                     blocks.append(Bullets(detail.notes))
-    post = _get(state, "post_section", SectionPropertiesOutput)
-    brace = _get(state, "brace_section", SectionPropertiesOutput)
-    design = _get(state, "design", RackProblem) or _get(state, "problem", RackProblem)
-    if post is not None and brace is not None:
-        blocks.append(Heading("Section properties used", 3))
-        blocks.append(
-            Table(
-                [
-                    "Member",
-                    "Section (web × flange × thickness)",
-                    "A, mm²",
-                    "Ix, mm⁴",
-                    "Iy, mm⁴",
-                    "Sx, mm³",
-                    "rx, mm",
-                    "ry, mm",
-                    "r_min, mm",
-                ],
-                [
-                    _section_row(
-                        "post", str(state.get("post_name") or "post channel"), post, design.column if design else None
-                    ),
-                    _section_row(
-                        "brace",
-                        str(state.get("brace_name") or "brace channel"),
-                        brace,
-                        design.brace_section if design else None,
-                    ),
-                ],
-                "LLRRRRRRR",
-            )
-        )
-    else:
-        blocks.append(_not_run("section properties"))
+    blocks += _sections_blocks(state)
     if checks is not None and (checks.assumptions or checks.caveats):
         blocks.append(Heading("Scope of the checks", 3))
         blocks.append(Bullets([_shorten_lists(item) for item in (*checks.assumptions, *checks.caveats)]))
@@ -685,7 +893,8 @@ def _verdict_section(state: MasseState) -> list[Block]:
         items.append(("Sign-off note", str(state["sign_off_note"])))
     proposal = _get(state, "proposal", RedesignProposal)
     if proposal is not None:
-        items.append(("Open proposal", f"post {proposal.post}, brace {proposal.brace}: {proposal.reason}"))
+        changes = ", ".join(f"{group} {name}" for group, name in proposal.sections.items()) or "no change"
+        items.append(("Open proposal", f"{changes}: {proposal.reason}" if proposal.reason else changes))
     return blocks + [Fields(items)]
 
 
@@ -694,11 +903,13 @@ def _rounds_section(state: MasseState) -> list[Block]:
     rounds = _get_list(state, "rounds", DesignRound) or []
     if len(rounds) <= 1:
         return blocks + [Paragraph("One design round: no redesign." if rounds else "No design round was recorded.")]
+    groups: list[str] = []  # every member group any round names, in the order they first appear
+    for design_round in rounds:
+        groups += [group for group in design_round.sections if group not in groups]
     rows = [
         [
             str(r.round),
-            f"{r.post_name} ({_channel(r.post)})",
-            f"{r.brace_name} ({_channel(r.brace)})",
+            *(r.sections.get(group, "–") for group in groups),
             r.verdict,
             _u(r.max_utilisation),
             r.governing,
@@ -706,12 +917,10 @@ def _rounds_section(state: MasseState) -> list[Block]:
         ]
         for r in rounds
     ]
+    headers = ["Round", *(group.capitalize() for group in groups), "Verdict", "Max utilisation", "Governing", "Reason"]
     return blocks + [
-        Table(
-            ["Round", "Post (web × flange × thickness)", "Brace", "Verdict", "Max utilisation", "Governing", "Reason"],
-            rows,
-            "RLLLRLL",
-        )
+        Paragraph("The sections of each round by catalogue name; each round is a full analysis and check."),
+        Table(headers, rows, "R" + "L" * len(groups) + "LRLL"),
     ]
 
 
@@ -809,6 +1018,7 @@ _LATIN1 = {
     "²": "^2",
     "³": "^3",
     "⁴": "^4",
+    "⁶": "^6",
     "λ": "lambda",
     "π": "pi",
     "κ": "kappa",

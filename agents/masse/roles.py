@@ -21,20 +21,13 @@ from reasonsuite.llm import StructuredOutputError
 from reasonsuite.tools.registry import ToolInputError
 from reasonsuite.tools.structural.frame import analyse_frame
 from reasonsuite.tools.structural.hazard import SeismicHazardInput, seismic_hazard
-from reasonsuite.tools.structural.rack import (
-    build_side_frame,
-    check_rack_members,
-    rack_base_shear,
-    rack_combinations,
-    rack_loads,
-    rack_sections,
-)
-from reasonsuite.tools.structural.rack_problem import RackProblem
 
-from . import catalogue, prompts
+from . import prompts
 from .configuration import MasseContext
-from .extraction import ExtractionError, complete_problem, read_by_rules, ungrounded_numbers
+from .extraction import DEFAULTS, ExtractionError
+from .reading import ModelReadingError, read_in_parts
 from .state import DesignRound, Extraction, MasseState, RedesignProposal, TraceEvent
+from .structures import STRUCTURES, Structure, kind_of_text, structure_of
 
 T = TypeVar("T")
 
@@ -89,102 +82,90 @@ def _ask_person(role: str, missing: list[str], found: dict[str, Any], why: str) 
     return {**found, **answer}, event
 
 
-EXTRACTION_TOKENS = 1536
-"""Token budget of the model's RackProblem JSON: a sample problem takes ~700 tokens; the default 512 cuts it off."""
-
-
-class ModelReadingError(ValueError):
-    """The model did not turn the text into a valid, text-grounded RackProblem within its attempts.
-
-    When the answer was valid but stated numbers the text lacks, `ungrounded` names those fields and `answer` holds
-    the rest, so a person can be asked for just those values.
-    """
-
-    def __init__(self, message: str, ungrounded: list[str] | None = None, answer: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.ungrounded = ungrounded or []
-        self.answer = answer or {}
-
-
-def _read_with_llm(context: MasseContext, text: str) -> tuple[RackProblem, int]:
-    """The model reads the text into a RackProblem; an answer with numbers the text lacks is sent back, boundedly.
-
-    Schema failures are already retried inside `structured` (the backend's bounded policy), so one here ends the
-    reading; grounding failures are sent back with the offending fields, up to `llm_attempts` answers in all.
-    """
+def _read_with_llm(context: MasseContext, text: str, role: str) -> tuple[Any, int, list[TraceEvent]]:
+    """The structure type (by the wording, else the model), then the model reads the text part by part into it."""
     llm = context.require_llm()
-    params = llm.default_params.model_copy(update={"max_new_tokens": EXTRACTION_TOKENS})
-    feedback, attempts = "", context.config.llm_attempts
-    for attempt in range(1, attempts + 1):
-        prompt = prompts.EXTRACT_PROBLEM.format(problem=text, feedback=feedback)
+    events: list[TraceEvent] = []
+    kind, how = kind_of_text(text), "by its wording"
+    if kind is None:
+        kind_schema = create_model("StructureKind", structure=(Literal[tuple(STRUCTURES)], ...))  # type: ignore[valid-type]
         try:
-            problem = llm.structured(prompt, RackProblem, params)
+            kind, how = llm.structured(prompts.READ_KIND.format(problem=text), kind_schema).structure, "by the model"
         except StructuredOutputError as err:
-            raise ModelReadingError(f"the model's answer never fit the schema: {err.errors[-1]}") from None
-        ungrounded = ungrounded_numbers(problem, text)
-        if not ungrounded:
-            return problem, attempt
-        feedback = prompts.EXTRACT_FEEDBACK.format(ungrounded=", ".join(ungrounded))
-    fields = sorted({item.split(" = ")[0].split(".")[0] for item in ungrounded})
-    answer = {key: value for key, value in problem.model_dump().items() if key not in fields}
-    raise ModelReadingError(
-        f"after {attempts} answers it still stated numbers the text does not: {', '.join(ungrounded)}", fields, answer
-    )
+            raise ModelReadingError(f"the model did not name the structure type: {err.errors[-1]}") from None
+    structure = STRUCTURES[kind]
+    events.append(_emit(TraceEvent(role=role, kind="llm", name="structure type", detail=f"{structure.title} ({how})")))
+
+    def record(part: str, round_number: int, outcome: str, seconds: float) -> None:
+        events.append(_emit(TraceEvent(role=role, kind="llm", name=f"read {part}",
+                                       detail=f"round {round_number}: {outcome[:300]}", seconds=seconds)))  # fmt: skip
+
+    try:
+        problem, rounds = read_in_parts(llm, text, structure.reading_parts, structure.complete,
+                                        context.config.llm_attempts, on_answer=record)  # fmt: skip
+    except ModelReadingError as err:
+        err.kind, err.events = kind, events
+        raise
+    return problem, rounds, events
+
+
+def _read_problem(state: MasseState, context: MasseContext, role: str) -> tuple[Any, str, int, list[TraceEvent]]:
+    """The problem from the text: by rules (deterministic) or the model (llm), a person filling what is missing."""
+    config, text = context.config, state.get("problem_text", "")
+    if config.mode == "deterministic":
+        structure = STRUCTURES[kind_of_text(text) or "rack"]
+        try:
+            return structure.read_by_rules(text, state.get("problem_id", "")), "rules", 0, []
+        except ExtractionError as err:
+            if config.on_missing != "interrupt":
+                raise
+            values, event = _ask_person(role, err.missing, err.found, str(err))
+            return structure.complete(values), "human", 0, [event]
+    started = time.perf_counter()
+    try:
+        problem, attempts, events = _read_with_llm(context, text, role)
+        source = "llm"
+    except ModelReadingError as err:
+        if not err.unread or config.on_missing != "interrupt":
+            raise
+        values, event = _ask_person(role, err.unread, err.answer, "the model could not read them from the text")
+        problem, source, attempts, events = STRUCTURES[err.kind].complete(values), "human", config.llm_attempts, [event]
+    problem = problem.model_copy(update={"problem_id": state.get("problem_id", problem.problem_id)})
+    events.append(_emit(TraceEvent(role=role, kind="llm", name="read the problem",
+                                   detail=f"{attempts} round(s); source of the numbers: {source}",
+                                   seconds=time.perf_counter() - started)))  # fmt: skip
+    return problem, source, attempts, events
 
 
 def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
-    """Read the problem into the schema (rules or model), ask a person for what the text lacks, or stop."""
+    """Read the problem into its schema (rules or model), ask a person for what the text lacks, or stop."""
     role, context = "project_manager", runtime.context
-    config = context.config
-    if state.get("problem") is not None:
-        return {"basis": config.basis, "extraction": Extraction(source="structured"),
+    problem = state.get("problem")
+    if problem is not None:
+        structure = structure_of(problem)
+        return {"basis": structure.basis_of(context.config), "extraction": Extraction(source="structured"),
                 "trace": [_emit(TraceEvent(role=role, kind="decision", name="structured problem",
-                                           detail="the problem came as a RackProblem"))]}  # fmt: skip
-    text = state.get("problem_text", "")
-    if not text.strip():
+                                           detail=f"the problem came as a {structure.title}"))]}  # fmt: skip
+    if not state.get("problem_text", "").strip():
         return _failed(role, "no problem was given (empty text)")
-    events: list[TraceEvent] = []
-    attempts = 0
     try:
-        if config.mode == "deterministic":
-            try:
-                problem = read_by_rules(text, state.get("problem_id", ""))
-                source = "rules"
-            except ExtractionError as err:
-                if config.on_missing != "interrupt":
-                    raise
-                values, event = _ask_person(role, err.missing, err.found, str(err))
-                events.append(event)
-                problem, source = complete_problem(values), "human"
-        else:
-            started = time.perf_counter()
-            try:
-                problem, attempts = _read_with_llm(context, text)
-                source = "llm"
-            except ModelReadingError as err:
-                if not err.ungrounded or config.on_missing != "interrupt":
-                    raise
-                values, event = _ask_person(role, err.ungrounded, err.answer, "the model's values are not in the text")
-                events.append(event)
-                problem, source, attempts = complete_problem(values), "human", config.llm_attempts
-            problem = problem.model_copy(update={"problem_id": state.get("problem_id", problem.problem_id)})
-            events.append(_emit(TraceEvent(role=role, kind="llm", name="read the problem",
-                                           detail=f"{attempts} attempt(s); source of the numbers: {source}",
-                                           seconds=time.perf_counter() - started)))  # fmt: skip
+        problem, source, attempts, events = _read_problem(state, context, role)
     except ExtractionError as err:
         return _failed(role, f"{err}; give the problem as structured JSON or state these values in the text")
     except ModelReadingError as err:
-        return _failed(role, f"the model could not read the problem: {err}")
-    defaults = [field for field in ("E_ksi",) if field not in problem.model_fields_set]
+        failed = _failed(role, f"the model could not read the problem: {err}")
+        return {**failed, "trace": [*err.events, *failed["trace"]]}
+    structure = structure_of(problem)
+    defaults = [field for field in DEFAULTS if field in type(problem).model_fields
+                and field not in problem.model_fields_set]  # fmt: skip
     supplied = [e.detail for e in events if e.kind == "human"]
     return {
         "problem": problem,
-        "basis": config.basis,
+        "basis": structure.basis_of(context.config),
         "extraction": Extraction(source=source, defaults_used=defaults, supplied_by_human=supplied,
                                  llm_attempts=attempts),
         "trace": [*events, _emit(TraceEvent(role=role, kind="decision", name="problem read",
-                                            detail=f"{problem.location}, {problem.bays} bays, "
-                                                   f"{len(problem.level_elevations_ft)} levels ({source})"))],
+                                            detail=f"{structure.title}: {structure.summary(problem)} ({source})"))],
     }  # fmt: skip
 
 
@@ -192,12 +173,12 @@ def project_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[s
 
 
 def loading_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
-    """Pallet loads per level on the most loaded frame (storage_rack_loads)."""
+    """Gravity loads and seismic weight of the frame (storage_rack_loads for a rack, roof loads for a steel frame)."""
     problem, basis = state["problem"], state["basis"]
+    structure = structure_of(problem)
     loads, event = _tool(
-        "loading_agent", "storage_rack_loads", lambda: rack_loads(problem, basis),
-        f"{problem.bays} bays × {problem.pallets_per_beam} pallets, {problem.pallet_weights_lb} lb",
-        lambda out: f"{out.frame} frame, {out.total_frame_load_kN:.3g} kN in all",
+        "loading_agent", structure.loads_tool, lambda: structure.loads(problem, basis), structure.summary(problem),
+        structure.describe_loads,
     )  # fmt: skip
     return {"loads": loads, "trace": [event]}
 
@@ -217,10 +198,12 @@ def seismic_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str
 
 def dynamic_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
     """Fundamental period, base shear and its distribution over the levels (seismic_base_shear, NBC 4.1.8.11)."""
+    problem = state["problem"]
+    structure = structure_of(problem)
     base_shear, event = _tool(
         "dynamic_agent", "seismic_base_shear",
-        lambda: rack_base_shear(state["hazard"], state["loads"], state["basis"]),
-        "braced frame, site class C", lambda out: f"Ta={out.Ta_s:.3f} s, V={out.V_kN:.3g} kN ({out.governing})",
+        lambda: structure.base_shear(state["hazard"], state["loads"], problem, state["basis"]),
+        structure.lateral_system(problem), lambda out: f"Ta={out.Ta_s:.3f} s, V={out.V_kN:.3g} kN ({out.governing})",
     )  # fmt: skip
     return {"base_shear": base_shear, "trace": [event]}
 
@@ -242,143 +225,162 @@ def structural_analysis_agent(state: MasseState, runtime: Runtime[MasseContext])
 # --- Engineer team ----------------------------------------------------------------------------------------------------
 
 
-def _apply_proposal(problem: RackProblem, proposal: RedesignProposal) -> RackProblem:
-    update = {}
-    if proposal.post is not None:
-        update["column"] = catalogue.POSTS[proposal.post]
-    if proposal.brace is not None:
-        update["brace_section"] = catalogue.BRACES[proposal.brace]
-    return problem.model_copy(update=update)
-
-
-def _dims(section) -> str:
-    return f"{section.width_in:g}×{section.depth_in:g}×{section.thickness_in:g} in"
+def _names(names: dict[str, str]) -> str:
+    return ", ".join(f"{group} {name}" for group, name in names.items())
 
 
 def design_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
-    """Section properties of the posts and braces of this round (the problem's, or the accepted proposal's)."""
+    """Section properties of the members of this round (the problem's, or the accepted proposal's)."""
     problem = state.get("design", state["problem"])
+    structure = structure_of(problem)
     proposal = state.get("proposal")
     if proposal is not None:
-        problem = _apply_proposal(problem, proposal)
-    (post, brace), event = _tool(
-        "design_agent", "section_properties", lambda: rack_sections(problem),
-        f"post {_dims(problem.column)}, brace {_dims(problem.brace_section)}",
-        lambda out: f"post A={out[0].area_mm2:.0f} mm², brace r_min={out[1].r_min_mm:.2f} mm",
+        problem = structure.with_sections(problem, proposal.sections)
+    names = structure.section_names(problem)
+    sections, event = _tool(
+        "design_agent", "section_properties", lambda: structure.sections(problem), _names(names),
+        lambda out: ", ".join(f"{group} A={section.area_mm2:.0f} mm²" for group, section in out.items()),
     )  # fmt: skip
-    return {
-        "design": problem,
-        "post_section": post,
-        "brace_section": brace,
-        "post_name": catalogue.name_of(problem.column, catalogue.POSTS),
-        "brace_name": catalogue.name_of(problem.brace_section, catalogue.BRACES),
-        "trace": [event],
-    }
+    return {"design": problem, "sections": sections, "section_names": names, "trace": [event]}
 
 
 def modelling_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
-    """The analysis model: side frame geometry, sections, load cases D, L, E and the NBC combinations."""
-    problem, basis, loads, base_shear = state["design"], state["basis"], state["loads"], state["base_shear"]
+    """The analysis model: frame geometry, sections, load cases and the NBC combinations."""
+    problem, basis = state["design"], state["basis"]
+    structure = structure_of(problem)
     events = []
     combinations = state.get("combinations")
     if combinations is None:  # the loads do not change between design rounds, nor do their combinations
         combinations, combo_event = _tool(
-            "modelling_agent", "load_combinations", rack_combinations, "D, L (storage), E",
+            "modelling_agent", "load_combinations", structure.combinations, "NBC 2015 Table 4.1.3.2.-A",
             lambda out: f"{len(out)} ULS combinations",
         )  # fmt: skip
         events.append(combo_event)
-    frame = build_side_frame(
-        problem, basis, state["post_section"], state["brace_section"],
-        [level.frame_load_kN for level in loads.levels], [level.Fx_kN for level in base_shear.levels], combinations,
-    )  # fmt: skip
-    events.append(_emit(TraceEvent(role="modelling_agent", kind="decision", name="frame model",
-                                   detail=f"{len(frame.nodes)} nodes, {len(frame.members)} members, "
-                                          f"bases {basis.base_fixity}")))  # fmt: skip
+    frame = structure.build_frame(problem, basis, state["sections"], state["loads"], state["base_shear"], combinations)
+    events.append(
+        _emit(
+            TraceEvent(
+                role="modelling_agent",
+                kind="decision",
+                name="frame model",
+                detail=f"{len(frame.nodes)} nodes, {len(frame.members)} members, "
+                f"load cases {', '.join(case.name for case in frame.load_cases)}",
+            )
+        )
+    )
     return {"combinations": combinations, "frame": frame, "trace": events}
 
 
 def verification_agent(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any]:
     """CSA S16 checks of every member in every combination (member_checks), and the round's record."""
     problem = state["design"]
+    structure = structure_of(problem)
     (checks, members), event = _tool(
         "verification_agent", "member_checks",
-        lambda: check_rack_members(problem, state["basis"], state["frame"], state["analysis"], state["post_section"],
-                                   state["brace_section"]),
+        lambda: structure.check_members(problem, state["basis"], state["frame"], state["analysis"], state["sections"]),
         f"{len(state['frame'].members)} members × {len(state['analysis'].results)} combinations",
         lambda out: f"{out[0].verdict}, max utilisation {out[0].max_utilisation:.2f} ({out[0].governing_member})",
     )  # fmt: skip
     governing = max(members, key=lambda m: m.utilisation)
     proposal = state.get("proposal")
     record = DesignRound(
-        round=len(state.get("rounds", [])), post=problem.column, brace=problem.brace_section,
-        post_name=state["post_name"], brace_name=state["brace_name"], verdict=checks.verdict,
+        round=len(state.get("rounds", [])), sections=state["section_names"], verdict=checks.verdict,
         max_utilisation=governing.utilisation, governing=f"{governing.member} ({governing.combination})",
         proposal_reason=proposal.reason if proposal else "",
     )  # fmt: skip
     return {"checks": checks, "members": members, "verdict": checks.verdict, "rounds": [record], "trace": [event]}
 
 
-def _failing_roles(state: MasseState) -> set[str]:
-    return {member.role for member in state["members"] if member.status == "INADEQUATE"}
+def _failing_groups(state: MasseState) -> list[str]:
+    """The member groups (post, brace, column, beam) with a failing member, in the catalogue's order."""
+    failing = {member.role for member in state["members"] if member.status == "INADEQUATE"}
+    return [group for group in structure_of(state["design"]).catalogue if group in failing]
+
+
+def _group_utilisation(state: MasseState, problem: Any, group: str) -> float:
+    """The largest utilisation of a member group if `problem`'s sections carried this round's member forces."""
+    structure = structure_of(problem)
+    _, members = structure.check_members(
+        problem, state["basis"], state["frame"], state["analysis"], structure.sections(problem)
+    )
+    return max(member.utilisation for member in members if member.role == group)
 
 
 def _next_by_rules(state: MasseState) -> RedesignProposal | str:
-    """One step up the catalogue for each failing member group (posts, braces); a string says why none is left."""
-    problem, failing = state["design"], _failing_roles(state)
-    choice: dict[str, str | None] = {"post": None, "brace": None}
-    for group, current, table in (("post", problem.column, catalogue.POSTS),
-                                  ("brace", problem.brace_section, catalogue.BRACES)):  # fmt: skip
-        if group in failing:
-            heavier = catalogue.heavier_than(current, table)
-            if not heavier:
-                return f"no heavier {group} in the catalogue than {catalogue.name_of(current, table)}"
-            choice[group] = heavier[0]
-    groups = " and ".join(f"{group}s" for group in sorted(failing))
-    return RedesignProposal(**choice, reason=f"the next heavier catalogue section for the failing {groups}")
+    """For each failing member group, the lightest heavier catalogue section that passes under this round's forces.
+
+    Candidates are checked with the member-check tool against the current analysis (the next round re-analyses with
+    the new stiffnesses); when none passes, the candidate with the lowest utilisation is taken. A string says why no
+    proposal is possible.
+    """
+    problem = state["design"]
+    structure, failing = structure_of(problem), _failing_groups(state)
+    choice: dict[str, str] = {}
+    for group in failing:
+        heavier = structure.heavier(problem, group)
+        if not heavier:
+            return f"no heavier {group} in the catalogue than {structure.section_names(problem)[group]}"
+        scored = [(_group_utilisation(state, structure.with_sections(problem, {group: name}), group), name)
+                  for name in heavier]  # fmt: skip
+        passing = [name for utilisation, name in scored if utilisation <= 1.0]
+        choice[group] = passing[0] if passing else min(scored)[1]
+    groups = " and ".join(f"{group}s" for group in failing)
+    return RedesignProposal(
+        sections=choice, reason=f"the lightest heavier catalogue sections for the failing {groups} that pass the "
+        "member checks under this round's forces",
+    )  # fmt: skip
 
 
 def _proposal_problem(state: MasseState, proposal: RedesignProposal) -> str | None:
     """Why a proposal is not acceptable, or None: names must be catalogue entries, failing groups must get heavier."""
-    problem, failing = state["design"], _failing_roles(state)
-    groups = (("post", proposal.post, problem.column, catalogue.POSTS),
-              ("brace", proposal.brace, problem.brace_section, catalogue.BRACES))  # fmt: skip
-    for group, name, current, table in groups:
-        if name is not None and name not in table:
+    problem = state["design"]
+    structure = structure_of(problem)
+    groups = structure.section_names(problem)
+    for group, name in proposal.sections.items():
+        if group not in groups:
+            return f"this {structure.title} has no {group} group (it has {', '.join(groups)})"
+        if name not in structure.catalogue[group]:
             return f"{group} {name!r} is not in the catalogue"
-        if group in failing and name not in catalogue.heavier_than(current, table):
+    for group in _failing_groups(state):
+        if proposal.sections.get(group) not in structure.heavier(problem, group):
             return f"the {group}s fail, so the proposal must name a {group} heavier than the current one"
-    if proposal.post is None and proposal.brace is None:
+    if not proposal.sections:
         return "the proposal changes nothing"
     return None
 
 
-def _proposal_schema() -> type[RedesignProposal]:
-    """RedesignProposal with the names restricted to the catalogue, so constrained decoding can only emit real ones."""
-    post_names = Literal[tuple(catalogue.POSTS)]  # type: ignore[valid-type]
-    brace_names = Literal[tuple(catalogue.BRACES)]  # type: ignore[valid-type]
-    return create_model(
-        "RedesignProposal",
-        __base__=RedesignProposal,
-        post=(post_names | None, Field(default=None, description="catalogue post, or null to keep the current one")),
-        brace=(brace_names | None, Field(default=None, description="catalogue brace, or null to keep the current one")),
-    )
+def _proposal_schema(structure: Structure, groups: list[str]) -> type[BaseModel]:
+    """One field per member group, each a Literal of its catalogue, so constrained decoding can only emit real names."""
+    fields: dict[str, Any] = {
+        group: (Literal[structure.catalogue[group]] | None,  # type: ignore[valid-type]
+                Field(default=None, description=f"catalogue {group}, or null to keep the current one"))
+        for group in groups
+    }  # fmt: skip
+    fields["reason"] = (str, Field(default="", max_length=500, description="one sentence: why these sections"))
+    return create_model("RedesignProposal", **fields)
 
 
 def _next_by_llm(state: MasseState, context: MasseContext) -> RedesignProposal | str:
     llm = context.require_llm()
+    problem = state["design"]
+    structure = structure_of(problem)
+    current = structure.section_names(problem)
     failing = [f"{m.member} {m.utilisation:.2f}" for m in state["members"] if m.status == "INADEQUATE"]
     prompt = prompts.REDESIGN.format(
-        post=state["post_name"], brace=state["brace_name"], failing=", ".join(failing),
-        posts=", ".join(catalogue.POSTS), braces=", ".join(catalogue.BRACES),
+        title=structure.title, current=_names(current), failing=", ".join(failing),
+        catalogue="\n".join(f"{group}: {', '.join(structure.catalogue[group])}" for group in current),
     )  # fmt: skip
-    schema, reason = _proposal_schema(), ""
+    schema, reason = _proposal_schema(structure, list(current)), ""
     for _ in range(context.config.llm_attempts):
         try:
             answer = llm.structured(prompt + (f"\n\nYour last answer was rejected: {reason}" if reason else ""), schema)
         except StructuredOutputError as err:
             reason = f"it did not fit the schema ({err.errors[-1]})"
             continue
-        proposal = RedesignProposal.model_validate(answer.model_dump())
+        chosen = answer.model_dump()
+        proposal = RedesignProposal(
+            sections={group: chosen[group] for group in current if chosen[group] is not None}, reason=chosen["reason"]
+        )
         reason = _proposal_problem(state, proposal) or ""
         if not reason:
             return proposal
@@ -395,8 +397,7 @@ def redesign(state: MasseState, runtime: Runtime[MasseContext]) -> dict[str, Any
         return {"proposal": None, "trace": [_emit(TraceEvent(role="design_agent", kind=kind, name="no redesign",
                                                              detail=proposal))]}  # fmt: skip
     event = _emit(TraceEvent(role="design_agent", kind=kind, name="redesign",
-                             detail=f"post {proposal.post or 'kept'}, brace {proposal.brace or 'kept'}: "
-                                    f"{proposal.reason}",
+                             detail=f"{_names(proposal.sections)}: {proposal.reason}",
                              seconds=time.perf_counter() - started))  # fmt: skip
     return {"proposal": proposal, "trace": [event]}
 
@@ -413,17 +414,22 @@ def safety_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[st
     """Sign off the tools' verdict with the utilisation table (after a person's approval when configured)."""
     context = runtime.context
     verdict, checks, rounds = state["verdict"], state["checks"], state["rounds"]
+    title = structure_of(state["design"]).title
     note = (f"{verdict}: largest utilisation {checks.max_utilisation:.2f} in {checks.governing_member}; "
             f"{len(state['members'])} members checked to CSA S16-14.")  # fmt: skip
     if len(rounds) > 1:
         first, last = rounds[0], rounds[-1]
         note = (f"The design as given is {first.verdict} (utilisation {first.max_utilisation:.2f}, {first.governing}). "
-                f"After {len(rounds) - 1} redesign round(s) with post {last.post_name} and brace {last.brace_name} "
-                f"it is {note}")  # fmt: skip
+                f"After {len(rounds) - 1} redesign round(s) with {_names(last.sections)} it is {note}")  # fmt: skip
     events = []
     if context.config.mode == "llm":
-        prompt = prompts.SIGN_OFF.format(verdict=verdict, utilisation=checks.max_utilisation,
-                                         governing=checks.governing_member, table=_utilisation_table(state))
+        prompt = prompts.SIGN_OFF.format(
+            title=title,
+            verdict=verdict,
+            utilisation=checks.max_utilisation,
+            governing=checks.governing_member,
+            table=_utilisation_table(state),
+        )
         try:
             note = f"{note} {context.require_llm().structured(prompt, SignOff).note.strip()}"  # fmt: skip
             events.append(_emit(TraceEvent(role="safety_manager", kind="llm", name="sign-off note", detail=note)))
@@ -437,8 +443,16 @@ def safety_manager(state: MasseState, runtime: Runtime[MasseContext]) -> dict[st
         approved = isinstance(answer, dict) and answer.get("approve") is True
         signed_off = approved
         comment = answer.get("note", "") if isinstance(answer, dict) else ""
-        events.append(_emit(TraceEvent(role="safety_manager", kind="human", name="approval",
-                                       detail=f"{'approved' if approved else 'not approved'} {comment}".strip())))
+        events.append(
+            _emit(
+                TraceEvent(
+                    role="safety_manager",
+                    kind="human",
+                    name="approval",
+                    detail=f"{'approved' if approved else 'not approved'} {comment}".strip(),
+                )
+            )
+        )
         if comment:
             note = f"{note} Reviewer: {comment}"
     events.append(_emit(TraceEvent(role="safety_manager", kind="decision", name="sign-off",

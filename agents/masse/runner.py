@@ -1,4 +1,4 @@
-"""Running MASSE: one call from a problem (text, JSON or RackProblem) to the final state and the report.
+"""Running MASSE: one call from a problem (text, JSON or a problem model) to the final state and the report.
 
 Every step is checkpointed in SQLite under a thread id, so a run that crashed or stopped at a question (a value
 the text lacks, an approval) goes on with `resume(thread_id, answer)`. Progress streams to `on_event` as it happens:
@@ -23,11 +23,11 @@ from langgraph.types import Command
 from pydantic import BaseModel
 
 from reasonsuite.llm import BaseLLM
-from reasonsuite.tools.structural.rack_problem import RackProblem
 
 from .configuration import MasseConfig, MasseContext
 from .graph import build_graph
 from .state import MasseState
+from .structures import Problem, problem_from_record
 
 
 def _models_in(hint: Any) -> set[type[BaseModel]]:
@@ -65,8 +65,8 @@ class MasseRun:
         return self.state.get("verdict")
 
 
-def problem_input(problem: str | Path | RackProblem | dict[str, Any], problem_id: str = "") -> MasseState:
-    """The graph's input for a problem given as text, a .txt/.json file, a RackProblem or a dict (either layout)."""
+def problem_input(problem: str | Path | Problem | dict[str, Any], problem_id: str = "") -> MasseState:
+    """The graph's input for a problem given as text, a .txt/.json file, a problem model or a dict (any layout)."""
     graph_input = _problem_input(problem)
     if problem_id:
         graph_input["problem_id"] = problem_id
@@ -75,8 +75,8 @@ def problem_input(problem: str | Path | RackProblem | dict[str, Any], problem_id
     return graph_input
 
 
-def _problem_input(problem: str | Path | RackProblem | dict[str, Any]) -> MasseState:
-    if isinstance(problem, RackProblem):
+def _problem_input(problem: str | Path | Problem | dict[str, Any]) -> MasseState:
+    if isinstance(problem, Problem):
         return {"problem": problem}
     if isinstance(problem, dict):
         record = problem
@@ -87,12 +87,12 @@ def _problem_input(problem: str | Path | RackProblem | dict[str, Any]) -> MasseS
             return {"problem_text": problem.read_text(encoding="utf-8")}
         record = json.loads(problem.read_text(encoding="utf-8"))
         if not isinstance(record, dict):
-            raise ValueError(f"{problem}: expected a JSON object (a RackProblem or a MASSE record)")
+            raise ValueError(f"{problem}: expected a JSON object (a rack or steel-frame problem, or a MASSE record)")
     else:
         return {"problem_text": problem}
     if "generated_description" in record and "floor_elevations" not in record:
         return {"problem_text": record["generated_description"]}
-    return {"problem": RackProblem.from_record(record)}
+    return {"problem": problem_from_record(record)}
 
 
 @contextmanager
@@ -144,18 +144,19 @@ def _drive(
 
 
 def run(
-    problem: str | Path | RackProblem | dict[str, Any],
+    problem: str | Path | Problem | dict[str, Any],
     *,
     config: MasseConfig | None = None,
     llm: BaseLLM | None = None,
-    out_dir: Path | None = None,
+    out_dir: Path | str | None = None,
     checkpoint_db: Path | None = None,
     thread_id: str | None = None,
     problem_id: str = "",
     on_event: EventHandler | None = None,
 ) -> MasseRun:
-    """Check a rack problem end to end; with `out_dir`, write the report there (and checkpoints, by default)."""
+    """Check a rack or steel-frame problem end to end; with `out_dir`, write the report (and checkpoints) there."""
     config = config or MasseConfig()
+    out_dir = None if out_dir is None else Path(out_dir)
     if checkpoint_db is None and out_dir is not None:
         checkpoint_db = out_dir / "checkpoints.sqlite"
     return _drive(

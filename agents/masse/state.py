@@ -18,8 +18,10 @@ from reasonsuite.tools.structural.hazard import SeismicHazardOutput
 from reasonsuite.tools.structural.member_checks import MemberChecksOutput
 from reasonsuite.tools.structural.rack import MemberVerdict, RackDesignBasis
 from reasonsuite.tools.structural.rack_loads import StorageRackLoadsOutput
-from reasonsuite.tools.structural.rack_problem import ChannelIn, RackProblem
+from reasonsuite.tools.structural.rack_problem import RackProblem
 from reasonsuite.tools.structural.sections import SectionPropertiesOutput
+from reasonsuite.tools.structural.steel_frame import SteelFrameDesignBasis, SteelFrameLoadsOutput
+from reasonsuite.tools.structural.steel_frame_problem import SteelFrameProblem
 
 
 class _Record(BaseModel):
@@ -48,8 +50,9 @@ class Extraction(_Record):
 class RedesignProposal(_Record):
     """The Design agent's choice of catalogue sections for the next round (names from the catalogue only)."""
 
-    post: str | None = Field(default=None, description="catalogue name of the post channel to use; null keeps it")
-    brace: str | None = Field(default=None, description="catalogue name of the brace channel to use; null keeps it")
+    sections: dict[str, str] = Field(
+        default_factory=dict, description="member group (post, brace, column, beam) → catalogue section; others kept"
+    )
     reason: str = Field(default="", max_length=500, description="one sentence: why these sections")
 
 
@@ -57,10 +60,7 @@ class DesignRound(_Record):
     """One analysis of the frame: the sections used and what the checks said."""
 
     round: int
-    post: ChannelIn
-    brace: ChannelIn
-    post_name: str
-    brace_name: str
+    sections: dict[str, str] = Field(description="member group → section name used in this round")
     verdict: Literal["ADEQUATE", "INADEQUATE"]
     max_utilisation: float
     governing: str
@@ -70,24 +70,23 @@ class DesignRound(_Record):
 class MasseState(TypedDict, total=False):
     """Everything a run knows; each role reads what it needs and returns only what it adds.
 
-    `problem` is the rack as stated; `design` is the rack of the current round (the problem with the sections the
-    redesigns chose), which the model, analysis and checks use.
+    `problem` is the structure as stated (a rack or a steel frame); `design` is the structure of the current round
+    (the problem with the sections the redesigns chose), which the model, analysis and checks use. `sections` and
+    `section_names` are keyed by member group: post and brace for a rack; column, beam and brace for a steel frame.
     """
 
     problem_id: str
     problem_text: str
-    problem: RackProblem
-    design: RackProblem
-    basis: RackDesignBasis
+    problem: RackProblem | SteelFrameProblem
+    design: RackProblem | SteelFrameProblem
+    basis: RackDesignBasis | SteelFrameDesignBasis
     extraction: Extraction
     hazard: SeismicHazardOutput
-    loads: StorageRackLoadsOutput
+    loads: StorageRackLoadsOutput | SteelFrameLoadsOutput
     base_shear: SeismicBaseShearOutput
     combinations: list[LoadCombination]
-    post_section: SectionPropertiesOutput
-    brace_section: SectionPropertiesOutput
-    post_name: str
-    brace_name: str
+    sections: dict[str, SectionPropertiesOutput]
+    section_names: dict[str, str]
     frame: FrameInput
     analysis: FrameOutput
     checks: MemberChecksOutput

@@ -264,7 +264,7 @@ def _members_to_check(
     return entries
 
 
-def _governing_per_member(checks: MemberChecksOutput, analysis: FrameOutput) -> list[MemberVerdict]:
+def governing_per_member(checks: MemberChecksOutput, analysis: FrameOutput) -> list[MemberVerdict]:
     forces = {(f.member, r.name): f for r in analysis.results for f in r.members}
     best: dict[str, MemberVerdict] = {}
     for result in checks.members:
@@ -336,7 +336,7 @@ def check_rack_members(
 ) -> tuple[MemberChecksOutput, list[MemberVerdict]]:
     """Step: CSA S16 checks of every member in every combination, and each member's governing combination."""
     checks = member_checks(MemberChecksInput(members=_members_to_check(problem, basis, frame, analysis, post, brace)))
-    return checks, _governing_per_member(checks, analysis)
+    return checks, governing_per_member(checks, analysis)
 
 
 def level_loads(loads: StorageRackLoadsOutput, base_shear: SeismicBaseShearOutput) -> list[LevelLoad]:

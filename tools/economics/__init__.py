@@ -1,0 +1,1 @@
+"""Economics calculators beyond game theory: intertemporal choice and social choice (voting)."""
