@@ -1,9 +1,9 @@
 """Generated single-storey steel-frame problems, each with the answer the suite's `steel_frame_check` gives.
 
 MASSE's second structure type, so that its benchmark is not rack-only: one interior bent of a steel building at a
-BC location of BCBC 2018 Table C-3, 6–18 m span (braced bays 6–12 m), 4–8 m to the eave, frames 5–9 m apart, braced (one HSS diagonal,
-pinned beam and bases) or a moment frame (pinned or fixed bases), roof dead 0.5–1.5 kPa and snow 1.0–4.0 kPa,
-columns, beam and brace from the shape table. Each problem is written in the template that
+BC location of BCBC 2018 Table C-3, 6–18 m span (braced bays 6–12 m), 4–8 m to the eave, frames 5–9 m apart,
+braced (one HSS diagonal, pinned beam and bases) or a moment frame (pinned or fixed bases), roof dead 0.5–1.5 kPa
+and snow 1.0–4.0 kPa, columns, beam and brace from the shape table. Each problem is written in the template that
 `reasonsuite.agents.masse.frame_reader.read_by_rules` parses back, and its expected answer is `steel_frame_check`
 with the default SteelFrameDesignBasis.
 

@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from datasets import Dataset
 
-from ..llm import LLM, SamplingParams
+from ..llm import LLM, Generation, SamplingParams
 from .answers import check_answer
 from .baselines import Baseline, always_option_1, make_category_majority, make_random_valid
 from .provenance import git_commit, package_versions
@@ -29,6 +29,15 @@ from .stats import wilson_interval
 from .tasks import TaskSpec, load_task
 
 Progress = Callable[[int, int], None]  # (items answered so far, items to answer in all)
+
+
+class Agent(Protocol):
+    """Answers items in place of a bare model call (the economics agent): one final text per item, plus what the
+    agent did, which the item's record keeps under "agent"."""
+
+    name: str
+
+    def respond(self, items: list[dict[str, Any]]) -> list[tuple[Generation, dict[str, Any]]]: ...
 
 
 class RunMismatchError(ValueError):
@@ -61,12 +70,14 @@ def run_eval(
     shuffle_options: int = 0,
     config: dict[str, Any] | None = None,
     on_progress: Progress | None = None,
+    agent: Agent | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``llm`` on ``task`` into ``out``, skipping items already recorded there; returns the results dict.
 
     Items are generated ``chunk_size`` at a time (one batch for hf/vllm, concurrent requests for openai) and their
     records appended after each chunk, so a killed run loses at most one chunk of work. With ``shuffle_options=K``
-    each multiple-choice item is also asked with up to K permutations of its options (a position-bias probe).
+    each multiple-choice item is also asked with up to K permutations of its options (a position-bias probe). With
+    ``agent``, the agent answers each chunk (using ``llm`` itself) and its run folder is marked with the agent's name.
     """
     items = select_items(task, limit, spread)
     asked = expand_with_variants(items, shuffle_options)
@@ -76,6 +87,7 @@ def run_eval(
         "model": llm.name,
         "params": params.model_dump(mode="json"),
         "shuffle_options": shuffle_options,
+        **({"agent": agent.name} if agent is not None else {}),
     }
     _check_identity(out / "run.json", identity, config)
     samples_path = out / "samples.jsonl"
@@ -87,9 +99,14 @@ def run_eval(
     for start in range(0, len(pending), chunk_size):
         chunk = pending[start : start + chunk_size]
         started = time.perf_counter()
-        generations = llm.generate([item["messages"] for item in chunk], params)
+        if agent is None:
+            answers = [(g, None) for g in llm.generate([item["messages"] for item in chunk], params)]
+        else:
+            answers = agent.respond(chunk)
         share = (time.perf_counter() - started) / len(chunk)
-        append_records(samples_path, [_record(item, g, share) for item, g in zip(chunk, generations, strict=True)])
+        append_records(
+            samples_path, [_record(item, g, share, extra) for item, (g, extra) in zip(chunk, answers, strict=True)]
+        )
         answered += len(chunk)
         if on_progress is not None:
             on_progress(answered, len(asked))
@@ -133,7 +150,8 @@ def expand_with_variants(items: Dataset, shuffle_options: int) -> list[dict[str,
 def _check_identity(path: Path, identity: dict[str, Any], config: dict[str, Any] | None) -> None:
     if path.exists():
         recorded = json.loads(path.read_text())
-        mismatched = [key for key in identity if recorded.get(key, 0) != identity[key]]
+        keys = [*identity, *({"agent"} & recorded.keys() - identity.keys())]  # a plain run resumed in an agent's
+        mismatched = [key for key in keys if recorded.get(key, 0) != identity.get(key, 0)]
         if mismatched:
             raise RunMismatchError(
                 f"out: {path.parent} holds a run with another {', '.join(mismatched)} "
@@ -143,7 +161,9 @@ def _check_identity(path: Path, identity: dict[str, Any], config: dict[str, Any]
     write_json_atomically(path, {**identity, "config": config or {}, "started": _now()})
 
 
-def _record(item: dict[str, Any], generation: Any, seconds: float) -> dict[str, Any]:
+def _record(
+    item: dict[str, Any], generation: Any, seconds: float, agent: dict[str, Any] | None = None
+) -> dict[str, Any]:
     verdict = check_answer(generation.text, item["answer"], item["answer_type"])
     record = {
         "doc_id": item["id"],
@@ -162,6 +182,8 @@ def _record(item: dict[str, Any], generation: Any, seconds: float) -> dict[str, 
     }
     if "permutation" in item:
         record["permutation"] = item["permutation"]
+    if agent is not None:
+        record["agent"] = agent
     return record
 
 

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .ask_cli import ask_command
 from .cli_common import backend_errors, err_console, load_backend
 from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
@@ -33,6 +34,7 @@ model_app = typer.Typer(help="The embedded default model (SmolLM2-135M-Instruct)
 app.add_typer(model_app, name="model")
 app.add_typer(eval_app, name="eval")
 app.command("tool")(tool_command)
+app.command("ask")(ask_command)
 app.add_typer(rack_app, name="rack")
 app.add_typer(masse_app, name="masse")
 console = Console()

@@ -29,8 +29,13 @@ def run_task(
     chunk_size: int,
     shuffle_options: int = 0,
     spread: bool = False,
+    agent: str | None = None,
+    plain_run: Path | None = None,
 ) -> dict[str, Any]:
-    """Load the task and the backend, run the evaluation with a progress bar, return results.json's content."""
+    """Load the task and the backend, run the evaluation with a progress bar, return results.json's content.
+
+    With ``agent`` ("econ" or "econ-oracle") the economics agent answers instead of the bare model."""
+    from .evals.econ_agent import run_econ_eval
     from .evals.records import CorruptRecordsError
     from .evals.runner import RunMismatchError, run_eval
     from .evals.tasks import UnknownTaskError, load_task
@@ -53,7 +58,17 @@ def run_task(
     )
     with backend_errors(), load_backend(config) as llm, Progress(*columns, console=console) as progress:
         bar = progress.add_task("answering", total=None)
+
+        def progress_update(answered: int, total: int) -> None:
+            progress.update(bar, completed=answered, total=total)
+
         try:
+            if agent is not None:
+                return run_econ_eval(
+                    task, llm, out, config.sampling(), oracle=agent == "econ-oracle", plain_run=plain_run,
+                    limit=limit, spread=spread, chunk_size=chunk_size, config=config.public_dict(),
+                    on_progress=progress_update,
+                )  # fmt: skip
             return run_eval(
                 task,
                 llm,
@@ -64,7 +79,7 @@ def run_task(
                 chunk_size=chunk_size,
                 shuffle_options=shuffle_options,
                 config=config.public_dict(),
-                on_progress=lambda answered, total: progress.update(bar, completed=answered, total=total),
+                on_progress=progress_update,
             )
         except (RunMismatchError, CorruptRecordsError) as err:
             raise fail(str(err)) from None
@@ -99,8 +114,39 @@ def results_table(results: dict[str, Any]) -> Table:
     return table
 
 
+def agent_table(results: dict[str, Any]) -> Table:
+    """Per category: the agent beside the plain model (when a plain run was given), tool use and failures."""
+    from .evals.runner import format_accuracy
+
+    summary = results["agent"]
+    table = Table(title=f"agent {summary['name']}: tool use per category")
+    for column in ("category", "n", "plain", "agent", "tool chosen", "tool used", "input failures", "acc. tool used",
+                   "acc. no tool"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "category" else "right")
+    rows = [*summary["per_category"].items(), ("overall", summary["overall"])]
+    for category, cell in rows:
+        if cell is None:
+            continue
+        if category == "overall":
+            table.add_section()
+        table.add_row(
+            category,
+            str(cell["n"]),
+            format_accuracy(cell.get("plain")),
+            format_accuracy(cell["agent"]),
+            f"{cell['tool_chosen_rate']:.0%}",
+            f"{cell['tool_used_rate']:.0%}",
+            str(cell["validation_failure_items"]),
+            format_accuracy(cell["accuracy_tool_used"]),
+            format_accuracy(cell["accuracy_tool_not_used"]),
+        )
+    return table
+
+
 def print_summary(results: dict[str, Any]) -> None:
     console.print(results_table(results))
+    if results.get("agent"):
+        console.print(agent_table(results))
     bias = results.get("position_bias")
     if bias:
         console.print(
@@ -147,19 +193,34 @@ def eval_run(
         int, typer.Option(min=0, max=10, help="also ask each multiple-choice item with K permuted option orders")
     ] = 0,
     mode: Annotated[str, typer.Option(help="masse only: deterministic (rules, no model) or llm")] = "deterministic",
+    agent: Annotated[
+        str | None, typer.Option(help="econ: the tool-augmented economics agent answers; econ-oracle: with gold inputs")
+    ] = None,
+    plain_run: Annotated[
+        Path | None, typer.Option(help="with --agent: a plain run of the same model, to compare on the same items")
+    ] = None,
 ) -> None:
     """Evaluate a backend on a task: samples.jsonl + results.json in --out, resumable after a crash."""
+    from .evals.econ_agent import AGENTS
+
     if task == "masse":
         run_masse_task(options, out, limit, mode, max_new_tokens)
         return
-    out = out or Path("runs") / f"{task}-{(options.model or 'embedded').replace('/', '_')}"
-    results = run_task(options, task, out, limit, max_new_tokens, chunk_size, shuffle_options)
+    if agent is not None and agent not in AGENTS:
+        raise fail(f"--agent: {agent!r} is not one of {', '.join(AGENTS)}")
+    if plain_run is not None and (agent is None or not (plain_run / "samples.jsonl").is_file()):
+        raise fail(f"--plain-run: {plain_run} is not a run folder (no samples.jsonl)" if agent else
+                   "--plain-run: only used with --agent")  # fmt: skip
+    suffix = f"-{agent}" if agent else ""
+    out = out or Path("runs") / f"{task}{suffix}-{(options.model or 'embedded').replace('/', '_')}"
+    results = run_task(options, task, out, limit, max_new_tokens, chunk_size, shuffle_options, agent=agent,
+                       plain_run=plain_run)  # fmt: skip
     print_summary(results)
     console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
 
 
 def run_masse_task(options: LLMOptions, out: Path | None, limit: int | None, mode: str, max_new_tokens: int) -> None:
-    """The MASSE benchmark: the workflow on the generated rack problems, scored stage by stage."""
+    """The MASSE benchmark: the workflow on the generated racks and steel frames, scored stage by stage."""
     from .evals.masse_eval import STAGES, run_masse_eval
     from .evals.runner import format_accuracy
 
@@ -175,16 +236,18 @@ def run_masse_task(options: LLMOptions, out: Path | None, limit: int | None, mod
         load_backend(config) if mode == "llm" else nullcontext() as llm,
         Progress(*columns, console=console) as progress,
     ):
-        bar = progress.add_task("checking racks", total=None)
+        bar = progress.add_task("checking structures", total=None)
         results = run_masse_eval(
             out, mode=mode, llm=llm, limit=limit, model_name=config.model if llm else "",
             on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
         )  # fmt: skip
     table = Table(title=f"MASSE benchmark, {mode} mode, {results['completed']} problems")
-    for column in ("stage", "accuracy (95% CI)"):
+    by_structure = results["stages_by_structure"]
+    for column in ("stage", "all (95% CI)", *by_structure):
         table.add_column(column)
     for stage in STAGES:
-        table.add_row(stage, format_accuracy(results["stages"][stage]))
+        table.add_row(stage, format_accuracy(results["stages"][stage]),
+                      *(format_accuracy(stages[stage]) for stages in by_structure.values()))  # fmt: skip
     console.print(table)
     timing = results["seconds_per_problem"]
     console.print(

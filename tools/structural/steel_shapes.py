@@ -53,7 +53,8 @@ class _SquareHSS:
     t_mm: float  # nominal wall
 
 
-# CISC Handbook of Steel Construction, 11th ed., Part 6 (W shapes: d, b, t, w); AISC Shapes Database v15.0.
+# CISC Handbook of Steel Construction, 11th ed., Part 6 (W shapes: d, b, t, w); AISC Shapes Database v15.0. The
+# shapes from W310x79 up carry spans of 12-18 m and the columns of moment frames; W310x79 and W360x79 weigh the same.
 _W: dict[str, _WShape] = {
     "W150x30": _WShape("W6x20", 20.0, 157.0, 153.0, 9.3, 6.6),
     "W200x27": _WShape("W8x18", 18.0, 207.0, 133.0, 8.4, 5.8),
