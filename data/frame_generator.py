@@ -25,7 +25,7 @@ from reasonsuite.tools.structural.steel_frame import SteelFrameCheckInput, Steel
 from reasonsuite.tools.structural.steel_frame_problem import SteelFrameProblem
 from reasonsuite.tools.structural.steel_shapes import HSS_BRACES, W_SHAPES, section_input
 
-from .masse_generator import GENERATED_DIR, governing_entry, significant, write_jsonl_atomically
+from .masse_generator import GENERATED_DIR, governing_entry, seismic_answer, significant, write_jsonl_atomically
 
 FRAMES_FILE = GENERATED_DIR / "steel_frames.jsonl"
 DEFAULT_COUNT = 40
@@ -150,12 +150,7 @@ def expected_from(result: SteelFrameCheckOutput) -> FrameExpectedAnswer:
         return max(forces[name].max_tension_kN, forces[name].max_compression_kN)
 
     return FrameExpectedAnswer(
-        table_location=result.hazard.location,
-        Sa_0_2_g=result.hazard.Sa_0_2,
-        Sa_0_5_g=result.hazard.Sa_0_5,
-        Ta_s=significant(result.base_shear.Ta_s),
-        W_kN=significant(result.base_shear.W_kN),
-        V_kN=significant(result.base_shear.V_kN),
+        **seismic_answer(result),
         governing_member=member,
         governing_combination=combination,
         equally_governing_members=equally_governing,

@@ -236,6 +236,18 @@ def governing_entry(result: RackCheckOutput | Any) -> tuple[str, str, list[str]]
     return member, combination, sorted({name for name, _ in tied}, key=order.__getitem__)
 
 
+def seismic_answer(result: RackCheckOutput | Any) -> dict[str, Any]:
+    """The expected answer's site and seismic fields, shared by every structure type's check output."""
+    return {
+        "table_location": result.hazard.location,
+        "Sa_0_2_g": result.hazard.Sa_0_2,
+        "Sa_0_5_g": result.hazard.Sa_0_5,
+        "Ta_s": significant(result.base_shear.Ta_s),
+        "W_kN": significant(result.base_shear.W_kN),
+        "V_kN": significant(result.base_shear.V_kN),
+    }
+
+
 def expected_from(result: RackCheckOutput) -> ExpectedAnswer:
     """The key numbers of a rack_check result, to SIGNIFICANT_DIGITS."""
     member, combination, equally_governing = governing_entry(result)
@@ -245,12 +257,7 @@ def expected_from(result: RackCheckOutput) -> ExpectedAnswer:
         return max(max(f.max_tension_kN, f.max_compression_kN) for f in forces if f.member.startswith("brace") == brace)
 
     return ExpectedAnswer(
-        table_location=result.hazard.location,
-        Sa_0_2_g=result.hazard.Sa_0_2,
-        Sa_0_5_g=result.hazard.Sa_0_5,
-        Ta_s=significant(result.base_shear.Ta_s),
-        W_kN=significant(result.base_shear.W_kN),
-        V_kN=significant(result.base_shear.V_kN),
+        **seismic_answer(result),
         Fx_kN=[significant(level.Fx_kN) for level in result.base_shear.levels],
         governing_member=member,
         governing_combination=combination,

@@ -15,7 +15,7 @@ from reasonsuite.tools.structural.steel_frame_problem import SteelFrameProblem
 from reasonsuite.tools.structural.steel_shapes import HSS_BRACES, W_SHAPES
 
 from .extraction import NUMBER, ExtractionError, number, validate_problem
-from .reading import ReadingPart
+from .reading import SITE_PART, ReadingPart, modulus_part
 
 _LOCATION = r"steel building in (.+?),\s*(?:BC|B\.C\.|British Columbia)\."
 _NUMBERS: dict[str, str] = {
@@ -80,13 +80,7 @@ def _shapes(names: tuple[str, ...]) -> Any:
 
 
 FRAME_PARTS: tuple[ReadingPart, ...] = (
-    ReadingPart(
-        "site",
-        "the site's town or city",
-        lambda c: {"location": (c.location, ...)},
-        dict,
-        ("location",),
-    ),
+    SITE_PART,
     ReadingPart(
         "geometry",
         "the frame's span (m), its height to the eave (m) and the spacing of the frames (m)",
@@ -122,12 +116,6 @@ FRAME_PARTS: tuple[ReadingPart, ...] = (
         dict,
         ("column", "beam", "brace"),
     ),
-    ReadingPart(
-        "modulus",
-        "the steel's modulus of elasticity E in MPa (null if the text does not give it)",
-        lambda c: {"E_MPa": (c.number | None, ...)},
-        lambda a: {} if a["E_MPa"] is None else {"E_MPa": a["E_MPa"]},
-        ("E_MPa",),
-    ),
+    modulus_part("E_MPa", "MPa"),
 )
 """The steel frame's questions."""

@@ -16,7 +16,7 @@ from pydantic import Field, create_model
 from reasonsuite.tools.structural.rack_problem import RackProblem
 
 from .extraction import ExtractionError, number, validate_problem
-from .reading import Choices, ReadingPart
+from .reading import SITE_PART, Choices, ReadingPart, modulus_part
 
 NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 
@@ -107,13 +107,7 @@ def _triple(choices: Choices, what: str) -> Any:
 
 
 RACK_PARTS: tuple[ReadingPart, ...] = (
-    ReadingPart(
-        "site",
-        "the site's town or city",
-        lambda c: {"location": (c.location, ...)},
-        dict,
-        ("location",),
-    ),
+    SITE_PART,
     ReadingPart(
         "layout",
         "the number of bays, the pallets on each beam and the beam length (ft)",
@@ -137,6 +131,7 @@ RACK_PARTS: tuple[ReadingPart, ...] = (
             "pallet_weights_lb": [level["pallet_weight_lb"] for level in a["levels"]],
         },
         ("level_elevations_ft", "pallet_weights_lb"),
+        max_new_tokens=256,  # ~25 tokens a level, up to 6 levels in the generated set
     ),
     ReadingPart(
         "braces",
@@ -144,6 +139,7 @@ RACK_PARTS: tuple[ReadingPart, ...] = (
         _brace_fields,
         lambda a: {"braces": [[brace["start"], brace["end"]] for brace in a["braces"]]},
         ("braces",),
+        max_new_tokens=512,  # ~28 tokens a brace, up to 16 braces in the generated set
     ),
     ReadingPart(
         "sections",
@@ -152,12 +148,6 @@ RACK_PARTS: tuple[ReadingPart, ...] = (
         lambda a: {"column": _channel_fields(a["column"]), "brace_section": _channel_fields(a["brace"])},
         ("column", "brace_section"),
     ),
-    ReadingPart(
-        "modulus",
-        "the steel's modulus of elasticity E in kip/in^2 (null if the text does not give it)",
-        lambda c: {"E_ksi": (c.number | None, ...)},
-        lambda a: {} if a["E_ksi"] is None else {"E_ksi": a["E_ksi"]},
-        ("E_ksi",),
-    ),
+    modulus_part("E_ksi", "kip/in^2"),
 )
 """The rack's questions, each a few dozen tokens of answer."""

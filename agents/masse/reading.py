@@ -27,9 +27,6 @@ from reasonsuite.tools.structural.hazard import load_table_c3
 from . import prompts
 from .extraction import ExtractionError, numbers_in
 
-PART_TOKENS = 384
-"""Token budget of one part's answer: the longest (a tall rack's braces as coordinate pairs) takes ~250 tokens."""
-
 
 class ModelReadingError(ValueError):
     """The model did not turn the text into a valid problem within its attempts.
@@ -72,6 +69,8 @@ class ReadingPart:
 
     ``fields(choices)`` gives the part's schema fields for `create_model` (types built on the text's choices);
     ``to_problem(answer)`` turns the validated answer into problem-schema fields named in ``problem_fields``.
+    ``max_new_tokens`` bounds the answer at a few times its expected length: a small model that loops inside a
+    constrained answer then costs seconds, not minutes, before the part is asked again.
     """
 
     name: str
@@ -79,10 +78,28 @@ class ReadingPart:
     fields: Callable[[Choices], dict[str, Any]]
     to_problem: Callable[[dict[str, Any]], dict[str, Any]]
     problem_fields: tuple[str, ...]
+    max_new_tokens: int = 96
 
     def schema(self, choices: Choices) -> type[BaseModel]:
         title = "".join(word.capitalize() for word in self.name.split("_"))
         return create_model(title, **self.fields(choices))
+
+
+SITE_PART = ReadingPart(
+    "site", "the site's town or city", lambda c: {"location": (c.location, ...)}, dict, ("location",)
+)
+"""Every structure's first question: the site, one of the Table C-3 locations."""
+
+
+def modulus_part(field: str, unit: str) -> ReadingPart:
+    """The steel's modulus of elasticity, optional (the schemas have a documented default)."""
+    return ReadingPart(
+        "modulus",
+        f"the steel's modulus of elasticity E in {unit} (null if the text does not give it)",
+        lambda c: {field: (c.number | None, ...)},
+        lambda a: {} if a[field] is None else {field: a[field]},
+        (field,),
+    )
 
 
 def read_in_parts(
@@ -100,7 +117,6 @@ def read_in_parts(
     ``on_answer(part, round, outcome, seconds)`` is told of every answer (for the trace).
     """
     choices = Choices.of(text)
-    params = llm.default_params.model_copy(update={"max_new_tokens": PART_TOKENS})
     answers: dict[str, dict[str, Any]] = {}
     feedback: dict[str, str] = {}
     pending = list(parts)
@@ -108,6 +124,7 @@ def read_in_parts(
         for part in pending:
             prompt = prompts.READ_PART.format(ask=part.ask, problem=text, feedback=feedback.get(part.name, ""))
             started = time.perf_counter()
+            params = llm.default_params.model_copy(update={"max_new_tokens": part.max_new_tokens})
             try:
                 answer = llm.structured(prompt, part.schema(choices), params)
             except StructuredOutputError as err:
