@@ -13,7 +13,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
-from .structured import generate_validated, json_schema_of, select
+from .errors import StructuredOutputError
+from .structured import generate_validated, json_schema_of, select, validate_each
 from .types import Conversation, Generation, Message, SamplingParams, as_conversation
 
 PromptLike = str | Sequence[Message] | Sequence[dict[str, str]]
@@ -37,6 +38,12 @@ class LLM(Protocol):
         schema: type[BaseModel] | None = None,
     ) -> list[Generation]:
         """One Generation per prompt, in order; with ``schema``, each carries a validated ``parsed`` instance."""
+        ...
+
+    def generate_each(
+        self, prompts: Sequence[PromptLike], params: SamplingParams | None, schema: type[BaseModel]
+    ) -> list[Generation | StructuredOutputError]:
+        """Schema-constrained generation where each prompt that never validates gets its own error in its place."""
         ...
 
     def close(self) -> None:  # noqa: B027 - an optional hook, not an abstract method
@@ -83,6 +90,23 @@ class BaseLLM(ABC):
             len(conversations),
             schema,
             params,
+            self.structured_retries,
+        )
+
+    def generate_each(
+        self, prompts: Sequence[PromptLike], params: SamplingParams | None, schema: type[BaseModel]
+    ) -> list[Generation | StructuredOutputError]:
+        """As ``generate`` with a schema, but a prompt whose output never validates gets its StructuredOutputError in
+        its place and the others keep their answers (for batches of independent questions)."""
+        conversations = [as_conversation(p) for p in prompts]  # type: ignore[arg-type]
+        if not conversations:
+            return []
+        json_schema = json_schema_of(schema)
+        return validate_each(
+            lambda indices, p: self._generate_raw(select(conversations, indices), p, json_schema),
+            len(conversations),
+            schema,
+            params or self.default_params,
             self.structured_retries,
         )
 

@@ -54,7 +54,23 @@ def generate_validated(
     one Generation per index, in order. After ``max_retries`` retries a prompt that still fails raises
     StructuredOutputError with every raw text it produced.
     """
-    results: list[Generation | None] = [None] * count
+    results = validate_each(generate_raw, count, schema, params, max_retries)
+    failure = next((r for r in results if isinstance(r, StructuredOutputError)), None)
+    if failure is not None:
+        raise failure
+    return results  # type: ignore[return-value]
+
+
+def validate_each(
+    generate_raw: Callable[[list[int], SamplingParams], list[Generation]],
+    count: int,
+    schema: type[BaseModel],
+    params: SamplingParams,
+    max_retries: int,
+) -> list[Generation | StructuredOutputError]:
+    """As `generate_validated`, but a prompt that still fails after the retries gets its own StructuredOutputError in
+    its place instead of failing the whole batch: one bad answer in a batch of questions costs only that answer."""
+    results: list[Generation | StructuredOutputError | None] = [None] * count
     raw_texts: dict[int, list[str]] = {i: [] for i in range(count)}
     errors: dict[int, list[str]] = {i: [] for i in range(count)}
     pending = list(range(count))
@@ -73,9 +89,10 @@ def generate_validated(
             results[index] = generation.model_copy(update={"parsed": parsed, "attempts": attempt + 1})
         pending = still_failing
         if not pending:
-            return [r for r in results if r is not None]
-    first = pending[0]
-    raise StructuredOutputError(schema.__name__, raw_texts[first], errors[first])
+            break
+    for index in pending:
+        results[index] = StructuredOutputError(schema.__name__, raw_texts[index], errors[index])
+    return [r for r in results if r is not None]
 
 
 def _short_error(err: Exception, generation: Generation) -> str:

@@ -335,6 +335,10 @@ class _CountingLLM(RespondingLLM):
         self.batches.append(len(prompts))
         return super().generate(prompts, params, schema=schema)
 
+    def generate_each(self, prompts, params, schema):  # noqa: ANN001 - the protocol's signature
+        self.batches.append(len(prompts))
+        return super().generate_each(prompts, params, schema)
+
 
 def _recon_fills(prompt: str) -> str:
     return _gold_fill(prompt.split("Question:\n", 1)[1])
@@ -366,8 +370,11 @@ def test_one_item_whose_output_never_validates_does_not_sink_the_batch() -> None
             return "{not json" if bad in prompt else _recon_fills(prompt)
         return PLAIN_TEXT
 
-    results = answer_many([row["messages"] for row in items], _CountingLLM(respond))
+    llm = _CountingLLM(respond)
+    results = answer_many([row["messages"] for row in items], llm)
     assert [r.tool for r in results] == ["nash_equilibria", "nash_equilibria", None, "nash_equilibria"]
+    # One call per step whatever fails: route 4, fill 4, the bad one's second fill, its plain answer.
+    assert llm.batches == [4, 4, 1, 1]
     assert results[2].fills[0].problem.startswith("no valid JSON")
 
 

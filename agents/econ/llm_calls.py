@@ -1,10 +1,8 @@
 """Batched model calls where one question's bad output must not cost the others their answers.
 
-``LLM.generate(prompts, schema=…)`` validates every output and raises StructuredOutputError when any prompt still
-fails after the backend's retries, losing the batch. The agent sends many questions per call (batched generation is
-several times faster on CPU than one at a time), so a failed batch is split in halves and retried until each failure
-is pinned to its own prompt. Greedy decoding gives the same text alone as in a batch, so the halves reproduce the
-answers that had succeeded.
+The agent sends many questions per call (batched generation is several times faster on CPU than one at a time);
+``LLM.generate_each`` validates each output on its own, retrying only the failing prompts, and puts a
+StructuredOutputError in the place of a prompt that never validates, so the rest of the batch keeps its answers.
 """
 
 from __future__ import annotations
@@ -25,10 +23,6 @@ def generate_each(
     """One Generation per prompt, or the StructuredOutputError of that prompt alone, in order."""
     if not prompts:
         return []
-    try:
-        return list(llm.generate(list(prompts), params, schema=schema))
-    except StructuredOutputError as err:
-        if len(prompts) == 1:
-            return [err]
-    middle = len(prompts) // 2
-    return generate_each(llm, prompts[:middle], params, schema) + generate_each(llm, prompts[middle:], params, schema)
+    if schema is None:
+        return list(llm.generate(list(prompts), params))
+    return llm.generate_each(list(prompts), params, schema)
