@@ -121,6 +121,7 @@ def run_econ_eval(
     plain_run: Path | None = None,
     limit: int | None = None,
     spread: bool = False,
+    categories: Sequence[str] | None = None,
     chunk_size: int = 32,
     config: dict[str, Any] | None = None,
     on_progress: Progress | None = None,
@@ -128,9 +129,10 @@ def run_econ_eval(
     """The agent on ``task`` through ``run_eval``; results.json gains the "agent" section (see module docs)."""
     plain = plain_verdicts(plain_run) if plain_run is not None else None
     agent = EconAgent(llm, params, oracle=oracle)
-    results = run_eval(task, llm, out, params, limit=limit, spread=spread, chunk_size=chunk_size, config=config,
-                       on_progress=on_progress, agent=agent)  # fmt: skip
-    selected = set(select_items(task, limit, spread)["id"])  # as results.json: the chosen items, not option variants
+    results = run_eval(task, llm, out, params, limit=limit, spread=spread, categories=categories,
+                       chunk_size=chunk_size, config=config, on_progress=on_progress, agent=agent)  # fmt: skip
+    # As results.json: the chosen items, not option variants.
+    selected = set(select_items(task, limit, spread, categories)["id"])
     records = [r for r in read_records(out / "samples.jsonl") if r["doc_id"] in selected]
     results["agent"] = {"name": agent.name, "plain_run": str(plain_run) if plain_run else None,
                         **agent_summary(records, plain)}  # fmt: skip

@@ -44,10 +44,19 @@ class RunMismatchError(ValueError):
     """The output folder holds a run of another task, model or decoding setting; resuming would mix them."""
 
 
-def select_items(task: TaskSpec, limit: int | None, spread: bool = False) -> Dataset:
+def select_items(
+    task: TaskSpec, limit: int | None, spread: bool = False, categories: Sequence[str] | None = None
+) -> Dataset:
     """The first ``limit`` items, or with ``spread`` ``limit`` items evenly spaced over the task (Recon lists its
-    categories in blocks, so a spread sample covers many categories where the first items cover one)."""
+    categories in blocks, so a spread sample covers many categories where the first items cover one); with
+    ``categories``, only items of those categories (an unknown name is an error naming the known ones)."""
     items = task.documents()
+    if categories:
+        known = set(items["category"])
+        unknown = sorted(set(categories) - known)
+        if unknown:
+            raise ValueError(f"categories: {', '.join(unknown)} not in {task.name} (it has {', '.join(sorted(known))})")
+        items = items.filter(lambda row: row["category"] in set(categories))
     if limit is None:
         return items
     if limit < 1:
@@ -66,6 +75,7 @@ def run_eval(
     *,
     limit: int | None = None,
     spread: bool = False,
+    categories: Sequence[str] | None = None,
     chunk_size: int = 32,
     shuffle_options: int = 0,
     config: dict[str, Any] | None = None,
@@ -79,7 +89,7 @@ def run_eval(
     each multiple-choice item is also asked with up to K permutations of its options (a position-bias probe). With
     ``agent``, the agent answers each chunk (using ``llm`` itself) and its run folder is marked with the agent's name.
     """
-    items = select_items(task, limit, spread)
+    items = select_items(task, limit, spread, categories)
     asked = expand_with_variants(items, shuffle_options)
     out.mkdir(parents=True, exist_ok=True)
     identity = {

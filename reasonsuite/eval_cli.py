@@ -31,20 +31,25 @@ def run_task(
     spread: bool = False,
     agent: str | None = None,
     plain_run: Path | None = None,
+    categories: list[str] | None = None,
 ) -> dict[str, Any]:
     """Load the task and the backend, run the evaluation with a progress bar, return results.json's content.
 
     With ``agent`` ("econ" or "econ-oracle") the economics agent answers instead of the bare model."""
     from .evals.econ_agent import run_econ_eval
     from .evals.records import CorruptRecordsError
-    from .evals.runner import RunMismatchError, run_eval
+    from .evals.runner import RunMismatchError, run_eval, select_items
     from .evals.tasks import UnknownTaskError, load_task
 
     config = llm_config_from(options, max_new_tokens=max_new_tokens)
     try:
         task = load_task(task_name)
+        if categories:
+            select_items(task, None, categories=categories)  # an unknown category fails before the model loads
     except UnknownTaskError as err:
         raise fail(str(err)) from None
+    except ValueError as err:
+        raise fail(f"--category: {err}") from None
     console.print(
         f"[bold]task[/] {task.name}  [bold]backend[/] {config.backend}  [bold]model[/] {config.model}"
         f"  [bold]out[/] {out}"
@@ -66,8 +71,8 @@ def run_task(
             if agent is not None:
                 return run_econ_eval(
                     task, llm, out, config.sampling(), oracle=agent == "econ-oracle", plain_run=plain_run,
-                    limit=limit, spread=spread, chunk_size=chunk_size, config=config.public_dict(),
-                    on_progress=progress_update,
+                    limit=limit, spread=spread, categories=categories, chunk_size=chunk_size,
+                    config=config.public_dict(), on_progress=progress_update,
                 )  # fmt: skip
             return run_eval(
                 task,
@@ -76,6 +81,7 @@ def run_task(
                 config.sampling(),
                 limit=limit,
                 spread=spread,
+                categories=categories,
                 chunk_size=chunk_size,
                 shuffle_options=shuffle_options,
                 config=config.public_dict(),
@@ -199,6 +205,9 @@ def eval_run(
     plain_run: Annotated[
         Path | None, typer.Option(help="with --agent: a plain run of the same model, to compare on the same items")
     ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option(help="only items of this category (repeatable), e.g. pure_nash_equilibrium")
+    ] = None,
 ) -> None:
     """Evaluate a backend on a task: samples.jsonl + results.json in --out, resumable after a crash."""
     from .evals.econ_agent import AGENTS
@@ -214,7 +223,7 @@ def eval_run(
     suffix = f"-{agent}" if agent else ""
     out = out or Path("runs") / f"{task}{suffix}-{(options.model or 'embedded').replace('/', '_')}"
     results = run_task(options, task, out, limit, max_new_tokens, chunk_size, shuffle_options, agent=agent,
-                       plain_run=plain_run)  # fmt: skip
+                       plain_run=plain_run, categories=category)  # fmt: skip
     print_summary(results)
     console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
 

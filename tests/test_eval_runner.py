@@ -111,3 +111,15 @@ def test_spread_selection_covers_the_categories() -> None:
     spread = select_items(task, 15, spread=True)
     assert len(set(spread["category"])) == 15
     assert select_items(task, 3)["id"][:] == ["recon-eval-0", "recon-eval-1", "recon-eval-2"]
+
+
+def test_items_can_be_chosen_by_category_and_an_unknown_one_is_named() -> None:
+    from reasonsuite.evals.runner import select_items
+    from reasonsuite.evals.tasks import load_task
+
+    task = load_task("recon-eval")
+    chosen = select_items(task, None, categories=["pure_nash_equilibrium", "condorcet_voting"])
+    assert len(chosen) == 40 and set(chosen["category"]) == {"pure_nash_equilibrium", "condorcet_voting"}
+    assert len(select_items(task, 5, categories=["condorcet_voting"])) == 5
+    with pytest.raises(ValueError, match="categories: telepathy not in recon-eval"):
+        select_items(task, None, categories=["telepathy"])
