@@ -53,3 +53,14 @@ def test_plain_generation_skips_validation() -> None:
     llm = ScriptedLLM({"a": ["free text"]})
     generation = llm.generate(["a"])[0]
     assert generation.text == "free text" and generation.parsed is None
+
+
+def test_generate_each_keeps_the_good_answers_of_a_batch_and_names_the_bad_one() -> None:
+    llm = ScriptedLLM({"a": ['{"action": 0}'], "b": ["nope", '{"action": 5}'], "c": ['{"action": 1}']},
+                      structured_retries=1)  # fmt: skip
+    a, b, c = llm.generate_each(["a", "b", "c"], None, Move)
+    assert a.parsed == Move(action=0) and c.parsed == Move(action=1)
+    assert isinstance(b, StructuredOutputError) and b.raw_texts == ["nope", '{"action": 5}']
+    assert [prompts for prompts, _, _ in llm.calls] == [["a", "b", "c"], ["b"]]  # only the failure was retried
+    with pytest.raises(StructuredOutputError):  # generate keeps its contract: any failure fails the call
+        ScriptedLLM({"b": ["nope"]}, structured_retries=0).generate(["b"], schema=Move)
