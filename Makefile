@@ -14,7 +14,7 @@ demo: $(STAMPS)/model
 	$(BIN)/reasonsuite demo --n 10
 	$(BIN)/reasonsuite masse run --sample 1 --structured --mode llm --out runs/masse-demo
 
-test: $(STAMPS)/model $(STAMPS)/dev
+test: $(STAMPS)/model $(STAMPS)/dev $(STAMPS)/browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -53,6 +53,13 @@ $(STAMPS)/model: $(STAMPS)/package
 # Test tools and llama.cpp's OpenAI-compatible server (compiled from source once, ~12 CPU-minutes; pip caches it).
 $(STAMPS)/dev: $(STAMPS)/package pyproject.toml
 	$(PIP) install -e ".[dev]"
+	@touch $@
+
+# Debian's Chromium and ChromeDriver for the web UI's browser test (Playwright drives /usr/bin/chromium; it downloads
+# no browser of its own). Needs root for apt-get; elsewhere install the two packages once by hand.
+$(STAMPS)/browser:
+	@mkdir -p $(STAMPS)
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 	@touch $@
 
 clean:

@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .app_cli import serve_api, serve_mcp, ui
+from .arena_cli import arena_app
 from .ask_cli import ask_command
 from .cli_common import backend_errors, err_console, load_backend
 from .eval_cli import eval_app
@@ -37,6 +39,10 @@ app.command("tool")(tool_command)
 app.command("ask")(ask_command)
 app.add_typer(rack_app, name="rack")
 app.add_typer(masse_app, name="masse")
+app.add_typer(arena_app, name="arena")
+app.command("serve-api")(serve_api)
+app.command("serve-mcp")(serve_mcp)
+app.command("ui")(ui)
 console = Console()
 
 
