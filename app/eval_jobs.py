@@ -1,5 +1,8 @@
 """Evaluations as background jobs: a benchmark task on the server's model (or MASSE's rules), records on disk.
 
+The evaluation code is imported when the first evaluation is asked for, not when the server starts (it pulls in
+`datasets`, seconds of start-up that tool calls and structural checks don't need).
+
 The job's folder is an ordinary evaluation run folder (run.json, samples.jsonl, results.json), so the comparison
 tools, `reasonsuite eval compare` and the UI's Evaluations tab read it like any run made from the command line.
 """
@@ -10,10 +13,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from reasonsuite.evals.masse_eval import run_masse_eval
-from reasonsuite.evals.runner import run_eval, select_items
-from reasonsuite.evals.tasks import load_task, task_names
 
 from .jobs import Emit, JobRecord, JobResult, JobService, JobStateError, JobStatus
 from .shared_model import SharedModel
@@ -36,6 +35,8 @@ class EvalRunRequest(BaseModel):
     @field_validator("task")
     @classmethod
     def _known_task(cls, task: str) -> str:
+        from reasonsuite.evals.tasks import task_names
+
         known = [*task_names(), MASSE_TASK]
         if task not in known:
             raise ValueError(f"unknown task {task!r}; known: {', '.join(known)}")
@@ -47,6 +48,9 @@ class EvalRunRequest(BaseModel):
 
     def check_categories(self) -> None:
         """Unknown categories fail at submission, not minutes later in the worker."""
+        from reasonsuite.evals.runner import select_items
+        from reasonsuite.evals.tasks import load_task
+
         if self.categories and self.task != MASSE_TASK:
             select_items(load_task(self.task), None, categories=self.categories)
 
@@ -104,6 +108,10 @@ class EvalRuns:
         return EvalRunView.of(record, {k: progress[k] for k in ("answered", "total") if k in progress})
 
     def _work(self, record: JobRecord, folder: Path, emit: Emit, _: dict[str, Any] | None) -> JobResult:
+        from reasonsuite.evals.masse_eval import run_masse_eval
+        from reasonsuite.evals.runner import run_eval
+        from reasonsuite.evals.tasks import load_task
+
         request = EvalRunRequest.model_validate(record.request)
 
         def progress(answered: int, total: int) -> None:

@@ -49,6 +49,14 @@ class JobStateError(RuntimeError):
     """The job cannot do what was asked in the state it is in (resume a finished job, read a missing file)."""
 
 
+class FieldError(ValueError):
+    """A request value the job cannot take, found only once the job is running (an illegal move); names the field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {problem}")
+
+
 class JobRecord(BaseModel):
     """Where a job stands, as stored in job.json."""
 
@@ -222,6 +230,7 @@ class JobService:
         finally:
             with self._changed:
                 self._active -= 1
+                self._events.pop(job_id, None)  # a stopped job's events are read from events.jsonl: memory stays flat
                 self._changed.notify_all()
 
     def _record_event(self, job_id: str, event: dict[str, Any]) -> None:
@@ -249,7 +258,8 @@ class JobService:
     def _update(self, job_id: str, **changes: Any) -> JobRecord:
         with self._changed:
             record = self.get(job_id)
-            changes |= {"updated": time.time(), "event_count": len(self._events.get(job_id, ()))}
+            counted = len(self._events[job_id]) if job_id in self._events else record.event_count
+            changes |= {"updated": time.time(), "event_count": counted}
             record = JobRecord.model_validate(record.model_dump() | changes)
             self._save(record)
             self._changed.notify_all()

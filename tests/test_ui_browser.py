@@ -111,3 +111,19 @@ def test_failing_members_are_highlighted_and_the_sign_off_waits_for_approval(pag
     assert cells.filter(has_text="brace_2").first.evaluate(colour) == "rgb(253, 224, 220)"  # failing: red
     assert cells.filter(has_text="right_post_2").first.evaluate(colour) != "rgb(253, 224, 220)"  # passing
     _shot(page, "structural-check-inadequate")
+
+
+def test_a_person_plays_the_prisoners_dilemma_against_tit_for_tat(page) -> None:
+    page.get_by_role("tab", name="Arena").click()
+    page.get_by_role("button", name="Play").click()  # default line-up: human vs tit-for-tat, 5 rounds
+    mine = ["cooperate", "defect", "defect", "cooperate", "cooperate"]
+    for index, action in enumerate(mine, start=1):
+        page.get_by_text(f"(round {index} of 5)").wait_for(timeout=60_000)
+        page.get_by_label(action, exact=True).check()
+        page.get_by_role("button", name="Move").click()
+    page.get_by_text("finished").wait_for(timeout=60_000)
+    rounds = page.locator("[role=gridcell]").all_inner_texts()
+    # Tit-for-tat opens with cooperation and then repeats the person's previous move.
+    for mine_now, theirs in zip(mine, ["cooperate", *mine[:-1]], strict=True):
+        assert f"{mine_now} / {theirs}" in rounds
+    _shot(page, "arena-human-vs-tit-for-tat")

@@ -19,6 +19,7 @@ from reasonsuite import __version__
 
 from ..services import Services
 from ..shared_model import SharedModel
+from .arena_routes import arena_router
 from .errors import install_error_handlers
 from .evals_routes import evals_router
 from .guards import BodySizeLimit, ConcurrencyGate, token_guard
@@ -64,14 +65,20 @@ def create_app(
         title="reasonsuite agent API",
         version=__version__,
         lifespan=lifespan,
-        description="Calculation tools, MASSE structural checks and evaluations over HTTP.",
+        description="Calculation tools, MASSE structural checks, evaluations and game arenas over HTTP.",
     )
     app.state.services = services
     app.state.tool_gate = gate
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     secured = [Depends(token_guard(token))]
-    for router in (tools_router(gate), masse_router(services.masse), evals_router(services.evals)):
+    routers = (
+        tools_router(gate),
+        masse_router(services.masse),
+        evals_router(services.evals),
+        arena_router(services.arena),
+    )
+    for router in routers:
         app.include_router(router, dependencies=secured)
 
     @app.get("/health", tags=["health"], summary="Liveness, version, jobs in flight")

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reasonsuite.tools import ToolInputError
 
-from ..jobs import JobNotFoundError, JobStateError, QueueFullError
+from ..jobs import FieldError, JobNotFoundError, JobStateError, QueueFullError
 
 
 class BusyError(RuntimeError):
@@ -54,6 +54,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ToolInputError)
     async def invalid_tool_input(_: Request, err: ToolInputError) -> JSONResponse:
         return JSONResponse(error_body("invalid_input", str(err), err.field), 422)
+
+    @app.exception_handler(FieldError)
+    async def invalid_field(_: Request, err: FieldError) -> JSONResponse:
+        return JSONResponse(error_body("invalid_request", str(err), err.field), 422)
 
     @app.exception_handler(JobNotFoundError)
     async def not_found(_: Request, err: JobNotFoundError) -> JSONResponse:

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import iterate_in_threadpool
 
-from ..jobs import JobService
 from ..masse_runs import MasseRunRequest, MasseRuns, MasseRunView
+from .streaming import follow_events
 
 MEDIA_TYPES = {"markdown": "text/markdown", "pdf": "application/pdf"}
 
@@ -22,18 +21,6 @@ class ResumeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     answer: dict[str, Any] | None = Field(None, description='e.g. {"approve": true} or the missing field values')
-
-
-async def follow_events(jobs: JobService, job_id: str, after: int) -> AsyncIterable[ServerSentEvent]:
-    """A job's events as server-sent events, then one `end` event with the job's status."""
-    index = after
-    async for event in iterate_in_threadpool(jobs.follow(job_id, after)):
-        if event is None:
-            continue  # FastAPI sends its own keep-alive comments
-        yield ServerSentEvent(data=event, event=event.get("event", "message"), id=str(index))
-        index += 1
-    record = jobs.get(job_id)
-    yield ServerSentEvent(data={"status": record.status, "error": record.error}, event="end")
 
 
 def masse_router(runs: MasseRuns) -> APIRouter:

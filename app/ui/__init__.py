@@ -12,7 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..services import Services
-from . import chat_tab, evals_tab, training_tab
+from . import arena_tab, chat_tab, evals_tab, training_tab
 from .structural import StructuralTab
 
 CSS = """
@@ -28,12 +28,14 @@ CSS = """
 def build_ui(
     services: Services, *, evals_dir: Path = Path("runs"), training_dir: Path = Path("runs/posttrain")
 ) -> gr.Blocks:
-    """The Blocks app with one tab per job: structural check, evaluations, reasoner chat, training."""
+    """The Blocks app with one tab per job: structural check, arena, evaluations, reasoner chat, training."""
     model = services.model
     with gr.Blocks(title="reasonsuite") as demo:
         gr.Markdown("## reasonsuite — the LLM proposes, tools compute, verifiers check")
         with gr.Tab("Structural check", id="structural"):
             StructuralTab(services.masse, model.description if model else None).build()
+        with gr.Tab("Arena", id="arena"):
+            arena_tab.build(services.arena)
         with gr.Tab("Evaluations", id="evals"):
             evals_tab.build(evals_dir)
         with gr.Tab("Reasoner chat", id="chat"):

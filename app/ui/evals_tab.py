@@ -53,7 +53,7 @@ def samples(root: Path, name: str | None, category: str, outcome: str) -> pd.Dat
         return pd.DataFrame(columns=SAMPLE_COLUMNS)
     records = read_records(root / name / "samples.jsonl")
     if category and category != "all":
-        records = [r for r in records if r.get("category") == category]
+        records = [r for r in records if _category(r) == category]
     if outcome == "correct":
         records = [r for r in records if r.get("correct")]
     elif outcome == "incorrect":
@@ -78,7 +78,12 @@ def categories(root: Path, name: str | None) -> list[str]:
     if not name:
         return ["all"]
     records = read_records(root / name / "samples.jsonl")
-    return ["all", *sorted({str(r.get("category", r.get("structure", ""))) for r in records})]
+    return ["all", *sorted({_category(r) for r in records})]
+
+
+def _category(record: dict[str, Any]) -> str:
+    """The record's category; MASSE benchmark records are grouped by structure type instead."""
+    return str(record.get("category", record.get("structure", "")))
 
 
 def build(root: Path) -> None:
