@@ -12,8 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from reasonsuite.agents.masse import MasseConfig, resume, run
-from reasonsuite.agents.masse.structures import problem_from_record
+from reasonsuite.agents.masse import MasseConfig, problem_from_record, resume, run
 from reasonsuite.tools import ToolInputError
 
 from .jobs import Emit, JobRecord, JobResult, JobService, JobStateError, JobStatus

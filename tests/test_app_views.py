@@ -13,7 +13,7 @@ from fakes import RespondingLLM
 
 from reasonsuite.agents.arenas import run_tournament
 from reasonsuite.agents.econ import answer
-from reasonsuite.agents.masse.structures import problem_from_record
+from reasonsuite.agents.masse import problem_from_record
 from reasonsuite.app.arena_matches import ArenaMatchView
 from reasonsuite.app.ui import arena_tab, chat_tab, evals_tab, training_tab
 from reasonsuite.app.ui.structural_form import (

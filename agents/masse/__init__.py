@@ -9,5 +9,6 @@ Analyst, engineer and management roles are graph nodes; every number comes from 
 
 from .configuration import MasseConfig
 from .runner import MasseRun, resume, run
+from .structures import problem_from_record
 
-__all__ = ["MasseConfig", "MasseRun", "resume", "run"]
+__all__ = ["MasseConfig", "MasseRun", "problem_from_record", "resume", "run"]
