@@ -7,6 +7,7 @@ structured-output retry policy live here, once.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -44,6 +45,12 @@ class LLM(Protocol):
         self, prompts: Sequence[PromptLike], params: SamplingParams | None, schema: type[BaseModel]
     ) -> list[Generation | StructuredOutputError]:
         """Schema-constrained generation where each prompt that never validates gets its own error in its place."""
+        ...
+
+    def generate_each_schema(
+        self, prompts: Sequence[PromptLike], schemas: Sequence[type[BaseModel]], params: SamplingParams | None = None
+    ) -> list[Generation | StructuredOutputError]:
+        """As ``generate_each`` with a schema per prompt."""
         ...
 
     def close(self) -> None:  # noqa: B027 - an optional hook, not an abstract method
@@ -109,6 +116,44 @@ class BaseLLM(ABC):
             params or self.default_params,
             self.structured_retries,
         )
+
+    def generate_each_schema(
+        self, prompts: Sequence[PromptLike], schemas: Sequence[type[BaseModel]], params: SamplingParams | None = None
+    ) -> list[Generation | StructuredOutputError]:
+        """As ``generate_each``, with a schema per prompt: independent questions of different shapes answered in one
+        batch where the backend can (hf decodes them together, each row under its own grammar), each failing alone."""
+        conversations = [as_conversation(p) for p in prompts]  # type: ignore[arg-type]
+        if len(schemas) != len(conversations):
+            raise ValueError(f"schemas: expected {len(conversations)}, one per prompt, got {len(schemas)}")
+        if not conversations:
+            return []
+        json_schemas = [json_schema_of(schema) for schema in schemas]
+
+        def generate_raw(indices: list[int], params: SamplingParams) -> list[Generation]:
+            return self._generate_raw_each(select(conversations, indices), params, select(json_schemas, indices))
+
+        return validate_each(
+            generate_raw,
+            len(conversations),
+            schemas,
+            params or self.default_params,
+            self.structured_retries,
+        )
+
+    def _generate_raw_each(
+        self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any]]
+    ) -> list[Generation]:
+        """Generate each conversation under its own JSON schema. This default groups the prompts by schema and makes
+        a call per group; a backend that can constrain rows of one batch separately overrides it."""
+        groups: dict[str, list[int]] = {}
+        for index, json_schema in enumerate(json_schemas):
+            groups.setdefault(json.dumps(json_schema, sort_keys=True), []).append(index)
+        results: list[Generation | None] = [None] * len(conversations)
+        for indices in groups.values():
+            generated = self._generate_raw(select(conversations, indices), params, json_schemas[indices[0]])
+            for index, generation in zip(indices, generated, strict=True):
+                results[index] = generation
+        return [r for r in results if r is not None]
 
     def structured(self, prompt: PromptLike, schema: type[SchemaT], params: SamplingParams | None = None) -> SchemaT:
         """A validated ``schema`` instance for one prompt (raises StructuredOutputError after the retries)."""

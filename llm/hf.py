@@ -49,7 +49,7 @@ class HFBackend(BaseLLM):
         self.model = AutoModelForCausalLM.from_pretrained(self.model_dir, dtype=getattr(torch, dtype))
         self.model.to(device).eval()
         self.device = device
-        self._processors: dict[str, Any] = {}
+        self._processors: dict[str, list[Any]] = {}
         # generate() is not re-entrant for a stateful logits processor; serialise calls from threads (UI, API).
         self._lock = threading.Lock()
 
@@ -64,6 +64,17 @@ class HFBackend(BaseLLM):
     def _generate_raw(
         self, conversations: list[Conversation], params: SamplingParams, json_schema: dict[str, Any] | None
     ) -> list[Generation]:
+        return self._generate_rows(conversations, params, [json_schema] * len(conversations))
+
+    def _generate_raw_each(
+        self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any]]
+    ) -> list[Generation]:
+        return self._generate_rows(conversations, params, list(json_schemas))
+
+    def _generate_rows(
+        self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any] | None]
+    ) -> list[Generation]:
+        """Generate in batches of similar prompt length; row i is constrained to json_schemas[i] (None: free text)."""
         texts = [self._render(c) for c in conversations]
         lengths = [len(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"]]
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
@@ -71,13 +82,13 @@ class HFBackend(BaseLLM):
         with self._lock:
             for start in range(0, len(order), self.batch_size):
                 chunk = order[start : start + self.batch_size]
-                batch = self._generate_batch([texts[i] for i in chunk], params, json_schema)
+                batch = self._generate_batch([texts[i] for i in chunk], params, [json_schemas[i] for i in chunk])
                 for index, generation in zip(chunk, batch, strict=True):
                     results[index] = generation
         return [r for r in results if r is not None]
 
     def _generate_batch(
-        self, texts: list[str], params: SamplingParams, json_schema: dict[str, Any] | None
+        self, texts: list[str], params: SamplingParams, json_schemas: list[dict[str, Any] | None]
     ) -> list[Generation]:
         torch = self._torch
         from transformers import LogitsProcessorList
@@ -94,9 +105,8 @@ class HFBackend(BaseLLM):
             kwargs.update(temperature=None, top_p=None, top_k=None)
         if params.stop:
             kwargs.update(stop_strings=params.stop, tokenizer=self.tokenizer)
-        if json_schema is not None:
-            processor = self._json_processor(json_schema)
-            processor.reset()
+        processor = self._constraint(json_schemas)
+        if processor is not None:
             kwargs["logits_processor"] = LogitsProcessorList([processor])
         if params.seed is not None:
             torch.manual_seed(params.seed)
@@ -123,6 +133,27 @@ class HFBackend(BaseLLM):
             )
         return generations
 
+    def _constraint(self, json_schemas: list[dict[str, Any] | None]) -> Any:
+        """The logits processor for a batch: none, one grammar for every row, or a grammar per row."""
+        keys = [None if s is None else json.dumps(s, sort_keys=True) for s in json_schemas]
+        if all(key is None for key in keys):
+            return None
+        if len(set(keys)) == 1:
+            processor = self._json_processors(keys[0], json_schemas[0], 1)[0]
+            processor.reset()
+            return processor
+        taken: dict[str, int] = {}
+        row_processors = []
+        for key, json_schema in zip(keys, json_schemas, strict=True):
+            if key is None:
+                row_processors.append(None)
+                continue
+            taken[key] = taken.get(key, 0) + 1
+            processor = self._json_processors(key, json_schema, taken[key])[taken[key] - 1]
+            processor.reset()
+            row_processors.append(processor)
+        return _PerRowProcessor(row_processors)
+
     def _eos_ids(self) -> set[int]:
         ids = self.model.generation_config.eos_token_id
         ids = ids if isinstance(ids, list) else [ids]
@@ -137,17 +168,34 @@ class HFBackend(BaseLLM):
         finish: FinishReason = "length" if len(row) >= params.max_new_tokens else "stop"
         return row, finish
 
-    def _json_processor(self, json_schema: dict[str, Any]) -> Any:
-        key = json.dumps(json_schema, sort_keys=True)
-        if key not in self._processors:
+    def _json_processors(self, key: str, json_schema: dict[str, Any] | None, count: int) -> list[Any]:
+        """At least ``count`` processors for one schema (a processor keeps per-row state, so two rows of one batch
+        under the same schema need two); built once each and reused, since compiling a grammar takes a while."""
+        pool = self._processors.setdefault(key, [])
+        while len(pool) < count:
             import outlines
             from outlines.backends import get_json_schema_logits_processor
 
             wrapped = outlines.models.Transformers(self.model, self.tokenizer)
-            self._processors[key] = get_json_schema_logits_processor(
-                "outlines_core", wrapped, json.dumps(json_schema), whitespace_pattern=_JSON_WHITESPACE
+            pool.append(
+                get_json_schema_logits_processor(
+                    "outlines_core", wrapped, json.dumps(json_schema), whitespace_pattern=_JSON_WHITESPACE
+                )
             )
-        return self._processors[key]
+        return pool
+
+
+class _PerRowProcessor:
+    """A logits processor that constrains each row of the batch with its own processor (None: the row is free)."""
+
+    def __init__(self, row_processors: list[Any]) -> None:
+        self.row_processors = row_processors
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        for row, processor in enumerate(self.row_processors):
+            if processor is not None:
+                scores[row : row + 1] = processor(input_ids[row : row + 1], scores[row : row + 1])
+        return scores
 
 
 def _cut_at_stop(text: str, stops: list[str]) -> tuple[str, bool]:

@@ -64,12 +64,17 @@ def generate_validated(
 def validate_each(
     generate_raw: Callable[[list[int], SamplingParams], list[Generation]],
     count: int,
-    schema: type[BaseModel],
+    schema: type[BaseModel] | Sequence[type[BaseModel]],
     params: SamplingParams,
     max_retries: int,
 ) -> list[Generation | StructuredOutputError]:
     """As `generate_validated`, but a prompt that still fails after the retries gets its own StructuredOutputError in
-    its place instead of failing the whole batch: one bad answer in a batch of questions costs only that answer."""
+    its place instead of failing the whole batch: one bad answer in a batch of questions costs only that answer.
+
+    ``schema`` may be one schema for every prompt or a sequence with one per prompt."""
+    schemas = [schema] * count if isinstance(schema, type) else list(schema)
+    if len(schemas) != count:
+        raise ValueError(f"schemas: expected {count}, one per prompt, got {len(schemas)}")
     results: list[Generation | StructuredOutputError | None] = [None] * count
     raw_texts: dict[int, list[str]] = {i: [] for i in range(count)}
     errors: dict[int, list[str]] = {i: [] for i in range(count)}
@@ -81,7 +86,7 @@ def validate_each(
         for index, generation in zip(pending, outputs, strict=True):
             raw_texts[index].append(generation.text)
             try:
-                parsed = parse_into(schema, generation.text)
+                parsed = parse_into(schemas[index], generation.text)
             except (ValidationError, ValueError, json.JSONDecodeError) as err:
                 errors[index].append(_short_error(err, generation))
                 still_failing.append(index)
@@ -91,7 +96,7 @@ def validate_each(
         if not pending:
             break
     for index in pending:
-        results[index] = StructuredOutputError(schema.__name__, raw_texts[index], errors[index])
+        results[index] = StructuredOutputError(schemas[index].__name__, raw_texts[index], errors[index])
     return [r for r in results if r is not None]
 
 

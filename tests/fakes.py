@@ -40,10 +40,15 @@ class RespondingLLM(BaseLLM):
         self.respond = respond
         self.prompts: list[str] = []
         self.schemas: list[dict[str, Any] | None] = []  # the JSON schema each prompt was constrained to
+        self.batches: list[int] = []  # prompts per call of a batch with a schema per prompt (generate_each_schema)
 
     @property
     def name(self) -> str:
         return "responding"
+
+    def _generate_raw_each(self, conversations: list[Conversation], params: SamplingParams, json_schemas):
+        self.batches.append(len(conversations))
+        return [self._generate_raw([c], params, s)[0] for c, s in zip(conversations, json_schemas, strict=True)]
 
     def _generate_raw(self, conversations: list[Conversation], params: SamplingParams, json_schema):
         answers = []

@@ -126,6 +126,7 @@ SAMPLE_PARTS = {
     "site": '{"location": "Nanaimo"}',
     "layout": '{"bays": 2, "pallets_per_beam": 3, "beam_length_ft": 8.0}',
     "frame": '{"frame_width_ft": 3.5, "frame_height_ft": 16.0}',
+    "lengths": '{"floors": 3, "braces": 8}',
     "levels": LEVELS,
     "braces": json.dumps(
         {"braces": [{"start": [b.start.x_ft, b.start.y_ft], "end": [b.end.x_ft, b.end.y_ft]} for b in SAMPLE.braces]}
@@ -136,8 +137,8 @@ SAMPLE_PARTS = {
 # What each question of the reading asks, as the prompts word it.
 PART_OF_PROMPT = {
     "Is the structure": "kind", "town or city": "site", "number of bays": "layout",
-    "gap between the two posts": "frame", "every floor": "levels", "truss brace": "braces",
-    "three numbers in brackets": "sections", "modulus of elasticity": "modulus",
+    "gap between the two posts": "frame", "how many floors": "lengths", "every floor": "levels",
+    "truss brace": "braces", "three numbers in brackets": "sections", "modulus of elasticity": "modulus",
 }  # fmt: skip
 
 
@@ -171,7 +172,10 @@ def test_llm_mode_reads_the_problem_in_parts_and_the_tools_decide() -> None:
     assert state["rounds"][1].proposal_reason == "stiffer braces"
     assert state["sign_off_note"].endswith("Checked.")
     read = [e.name for e in state["trace"] if e.kind == "llm" and e.name.startswith("read ")]
-    assert read[:-1] == [f"read {part}" for part in list(SAMPLE_PARTS)[1:]] and read[-1] == "read the problem"
+    # One batch for the parts that need nothing, then one for the lists, whose lengths the first batch read.
+    first = ["site", "layout", "frame", "lengths", "sections", "modulus"]
+    assert read[:-1] == [f"read {part}" for part in [*first, "levels", "braces"]] and read[-1] == "read the problem"
+    assert llm.batches[:2] == [len(first), 2]
     assert not any("Is the structure" in prompt for prompt in llm.prompts)  # the wording settled the type
 
 

@@ -16,7 +16,7 @@ from pydantic import Field, create_model
 from reasonsuite.tools.structural.rack_problem import RackProblem
 
 from .extraction import ExtractionError, number, validate_problem
-from .reading import SITE_PART, Choices, ReadingPart, modulus_part
+from .reading import SITE_PART, Choices, ReadingPart, lengths_part, modulus_part
 
 NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 
@@ -87,19 +87,25 @@ def _channel_fields(triple: list[float]) -> dict[str, float]:
     return dict(zip(("width_in", "depth_in", "thickness_in"), triple, strict=True))
 
 
+def _length(choices: Choices, name: str, most: int) -> dict[str, int]:
+    """Exactly the count the lengths part read, else anything from 1 to `most`."""
+    count = choices.lengths.get(name)
+    return {"min_length": count, "max_length": count} if count else {"min_length": 1, "max_length": most}
+
+
 def _level_fields(choices: Choices) -> dict[str, Any]:
     level = create_model(
         "Level",
         height_ft=(choices.number, Field(description="height of the floor (beam level), ft")),
         pallet_weight_lb=(choices.number, Field(description="weight of one pallet at that floor, lb")),
     )
-    return {"levels": (list[level], Field(min_length=1, max_length=20, description="bottom up"))}
+    return {"levels": (list[level], Field(description="bottom up", **_length(choices, "floors", 20)))}
 
 
 def _brace_fields(choices: Choices) -> dict[str, Any]:
     point = Annotated[list[choices.number], Field(min_length=2, max_length=2, description="(x, y) in ft")]
     brace = create_model("Brace", start=(point, ...), end=(point, ...))
-    return {"braces": (list[brace], Field(min_length=1, max_length=100, description="in the order listed"))}
+    return {"braces": (list[brace], Field(description="in the order listed", **_length(choices, "braces", 100)))}
 
 
 def _triple(choices: Choices, what: str) -> Any:
@@ -122,6 +128,11 @@ RACK_PARTS: tuple[ReadingPart, ...] = (
         dict,
         ("frame_width_ft", "frame_height_ft"),
     ),
+    lengths_part(
+        "how many floors (beam levels) the rack has and how many pin-ended truss braces the text lists",
+        {"floors": 12, "braces": 40},
+        ("level_elevations_ft", "pallet_weights_lb", "braces"),
+    ),
     ReadingPart(
         "levels",
         "every floor (beam level) with its height (ft) and the weight of one pallet on it (lb), bottom up",
@@ -132,6 +143,7 @@ RACK_PARTS: tuple[ReadingPart, ...] = (
         },
         ("level_elevations_ft", "pallet_weights_lb"),
         max_new_tokens=256,  # ~25 tokens a level, up to 6 levels in the generated set
+        needs=("lengths",),
     ),
     ReadingPart(
         "braces",
@@ -140,6 +152,7 @@ RACK_PARTS: tuple[ReadingPart, ...] = (
         lambda a: {"braces": [[brace["start"], brace["end"]] for brace in a["braces"]]},
         ("braces",),
         max_new_tokens=512,  # ~28 tokens a brace, up to 16 braces in the generated set
+        needs=("lengths",),
     ),
     ReadingPart(
         "sections",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, create_model
@@ -46,11 +46,16 @@ class ModelReadingError(ValueError):
 @dataclass(frozen=True)
 class Choices:
     """The values a part's fields may take: the numbers the text states (counts: the whole ones), and the sites of
-    BCBC 2018 Table C-3 (the seismic data the check has: a site outside it could not be checked anyway)."""
+    BCBC 2018 Table C-3 (the seismic data the check has: a site outside it could not be checked anyway).
+
+    ``lengths`` holds list lengths an earlier part has read ("3 floors, 8 braces"): a list part then asks for exactly
+    that many items, so constrained decoding closes the list where the text's list ends instead of running on to the
+    token budget (a small model rarely stops a long list by itself)."""
 
     number: Any
     count: Any
     location: Any
+    lengths: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str) -> Choices:
@@ -70,7 +75,8 @@ class ReadingPart:
     ``fields(choices)`` gives the part's schema fields for `create_model` (types built on the text's choices);
     ``to_problem(answer)`` turns the validated answer into problem-schema fields named in ``problem_fields``.
     ``max_new_tokens`` bounds the answer at a few times its expected length: a small model that loops inside a
-    constrained answer then costs seconds, not minutes, before the part is asked again.
+    constrained answer then costs seconds, not minutes, before the part is asked again. ``needs`` names parts whose
+    answers (list lengths) this part's schema uses: it is asked in a second batch once they are answered.
     """
 
     name: str
@@ -79,6 +85,7 @@ class ReadingPart:
     to_problem: Callable[[dict[str, Any]], dict[str, Any]]
     problem_fields: tuple[str, ...]
     max_new_tokens: int = 96
+    needs: tuple[str, ...] = ()  # parts answered first, in an earlier batch (their answers shape this part's schema)
 
     def schema(self, choices: Choices) -> type[BaseModel]:
         title = "".join(word.capitalize() for word in self.name.split("_"))
@@ -102,6 +109,20 @@ def modulus_part(field: str, unit: str) -> ReadingPart:
     )
 
 
+def lengths_part(ask: str, lists: dict[str, int], problem_fields: tuple[str, ...]) -> ReadingPart:
+    """A question for how many items each list holds (``lists``: name → largest plausible count), asked before the
+    lists themselves. Counts only shape the later schemas; they are not problem values, so a count the text writes
+    as a word ("three floors") may be chosen too. Its ``problem_fields`` are those of the lists it sizes, so a list
+    the problem schema rejects is asked again together with its length."""
+    return ReadingPart(
+        "lengths",
+        ask,
+        lambda c: {name: (Literal[tuple(range(1, top + 1))], ...) for name, top in lists.items()},  # type: ignore[misc]
+        lambda a: {},
+        problem_fields,
+    )
+
+
 def read_in_parts(
     llm: BaseLLM,
     text: str,
@@ -110,30 +131,29 @@ def read_in_parts(
     attempts: int,
     on_answer: Callable[[str, int, str, float], None] | None = None,
 ) -> tuple[Any, int]:
-    """Ask each part, merge the answers, validate with ``build``; re-ask only the parts that failed.
+    """Ask the parts, merge the answers, validate with ``build``; re-ask only the parts that failed.
 
-    ``build(values)`` validates the merged fields into the problem and raises ExtractionError naming bad fields.
-    Returns the problem and the number of rounds used; raises ModelReadingError after ``attempts`` rounds.
-    ``on_answer(part, round, outcome, seconds)`` is told of every answer (for the trace).
+    The parts of a round are asked together, one batched call for those that need nothing and a second for those
+    whose schema needs an earlier answer (list lengths). ``build(values)`` validates the merged fields into the
+    problem and raises ExtractionError naming bad fields. Returns the problem and the number of rounds used; raises
+    ModelReadingError after ``attempts`` rounds. ``on_answer(part, round, outcome, seconds)`` is told of every
+    answer (for the trace).
     """
     choices = Choices.of(text)
     answers: dict[str, dict[str, Any]] = {}
+    raw: dict[str, dict[str, Any]] = {}
     feedback: dict[str, str] = {}
     pending = list(parts)
     for round_number in range(1, attempts + 1):
-        for part in pending:
-            prompt = prompts.READ_PART.format(ask=part.ask, problem=text, feedback=feedback.get(part.name, ""))
-            started = time.perf_counter()
-            params = llm.default_params.model_copy(update={"max_new_tokens": part.max_new_tokens})
-            try:
-                answer = llm.structured(prompt, part.schema(choices), params)
-            except StructuredOutputError as err:
-                answers.pop(part.name, None)
-                feedback[part.name] = prompts.READ_PART_FEEDBACK.format(problem="it did not fit the schema")
-                _tell(on_answer, part.name, round_number, f"no valid answer ({err.errors[-1]})", started)
-                continue
-            answers[part.name] = part.to_problem(answer.model_dump())
-            _tell(on_answer, part.name, round_number, answer.model_dump_json(), started)
+        waiting = list(pending)
+        while waiting:
+            waiting_names = {part.name for part in waiting}
+            ready = [p for p in waiting if all(n in raw and n not in waiting_names for n in p.needs)]
+            if not ready:
+                break  # what is left needs an answer that failed this round
+            sized = replace(choices, lengths=raw.get("lengths", {}))
+            _ask_together(llm, text, ready, sized, feedback, answers, raw, round_number, on_answer)
+            waiting = [part for part in waiting if part not in ready]
         values = _merged(answers)
         pending = [part for part in parts if part.name not in answers]
         if pending:
@@ -145,12 +165,43 @@ def read_in_parts(
             for part in pending:
                 feedback[part.name] = prompts.READ_PART_FEEDBACK.format(problem=str(err))
                 answers.pop(part.name)
+                raw.pop(part.name, None)
     unread = sorted({field for part in pending for field in part.problem_fields})
     raise ModelReadingError(
         f"after {attempts} rounds these parts were still unread or invalid: {', '.join(p.name for p in pending)}",
         unread,
         _merged(answers),
     )
+
+
+def _ask_together(
+    llm: BaseLLM,
+    text: str,
+    ready: list[ReadingPart],
+    choices: Choices,
+    feedback: dict[str, str],
+    answers: dict[str, dict[str, Any]],
+    raw: dict[str, dict[str, Any]],
+    round_number: int,
+    on_answer: Callable[[str, int, str, float], None] | None,
+) -> None:
+    """One batched call for the ``ready`` parts, each under its own schema; records answers and failures."""
+    questions = [prompts.READ_PART.format(ask=p.ask, problem=text, feedback=feedback.get(p.name, "")) for p in ready]
+    budget = max(part.max_new_tokens for part in ready)
+    params = llm.default_params.model_copy(update={"max_new_tokens": budget})
+    started = time.perf_counter()
+    results = llm.generate_each_schema(questions, [part.schema(choices) for part in ready], params)
+    for part, result in zip(ready, results, strict=True):
+        if isinstance(result, StructuredOutputError):
+            answers.pop(part.name, None)
+            raw.pop(part.name, None)
+            feedback[part.name] = prompts.READ_PART_FEEDBACK.format(problem="it did not fit the schema")
+            _tell(on_answer, part.name, round_number, f"no valid answer ({result.errors[-1]})", started)
+            continue
+        answer = result.parsed.model_dump()
+        raw[part.name] = answer
+        answers[part.name] = part.to_problem(answer)
+        _tell(on_answer, part.name, round_number, result.parsed.model_dump_json(), started)
 
 
 def _parts_to_ask_again(parts: tuple[ReadingPart, ...], err: ExtractionError) -> list[ReadingPart]:
