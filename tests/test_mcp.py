@@ -17,21 +17,13 @@ import uvicorn
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
+from test_api import DILEMMA, NO_WEIGHTS, TEXT
 
 from reasonsuite.app.api import ApiSettings, create_app
 from reasonsuite.app.jobs import JobService
 from reasonsuite.app.masse_runs import MasseRuns
 from reasonsuite.app.mcp_server import MASSE_CHECK, build_mcp_server
-from reasonsuite.data import problem_description
 from reasonsuite.tools import get_tool, list_tools
-
-TEXT = problem_description("1")
-NO_WEIGHTS = TEXT.replace(
-    "pallet weights are 1250 lbs at 4.0 ft, 750 lbs at 8.5 ft, 500 lbs at 13.0 ft",
-    "pallet weights are typical for the warehouse",
-)
-DILEMMA = {"row_payoffs": [[3, 0], [5, 1]], "col_payoffs": [[3, 5], [0, 1]],
-           "row_strategies": ["C", "D"], "col_strategies": ["C", "D"]}  # fmt: skip
 
 
 @pytest.fixture
