@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/ (or $REASONSUITE_TEST_ARTIFACTS) so a person c
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -43,7 +44,11 @@ def ui_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("ui")
     services = Services.create(root / "runs")
     port = _free_port()
-    demo = launch_ui(services, port=port, block=False, evals_dir=root, training_dir=root)
+    training = root / "training" / "sft-demo"
+    training.mkdir(parents=True)
+    history = [{"step": step, "loss": 2.0 / step, "learning_rate": 2e-4} for step in range(1, 6)]
+    (training / "trainer_state.json").write_text(json.dumps({"log_history": history}))
+    demo = launch_ui(services, port=port, block=False, evals_dir=root, training_dir=root / "training")
     yield f"http://127.0.0.1:{port}"
     demo.close()
     services.close()
@@ -127,3 +132,15 @@ def test_a_person_plays_the_prisoners_dilemma_against_tit_for_tat(page) -> None:
     for mine_now, theirs in zip(mine, ["cooperate", *mine[:-1]], strict=True):
         assert f"{mine_now} / {theirs}" in rounds
     _shot(page, "arena-human-vs-tit-for-tat")
+
+
+def test_the_training_tab_draws_a_runs_loss_curve(page) -> None:
+    page.get_by_role("tab", name="Training").click()
+    page.get_by_label("Training run").click()
+    page.get_by_role("option", name="sft-demo").click()
+    curve = page.locator("img[src*='curves']")
+    curve.wait_for(timeout=60_000)
+    assert curve.evaluate("image => image.naturalWidth") > 300
+    last = page.locator("#rs-train-last").inner_text()  # the last logged entry (step 5), shown below the curves
+    assert "loss" in last and "0.4" in last
+    _shot(page, "training-curves")

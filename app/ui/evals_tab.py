@@ -89,7 +89,7 @@ def _category(record: dict[str, Any]) -> str:
 def build(root: Path) -> None:
     """The tab's layout and events; run folders are looked for under `root`."""
     with gr.Row():
-        chosen = gr.Dropdown(find_runs(root), multiselect=True, label=f"Runs (folders under {root})", scale=5)
+        chosen = gr.Dropdown(find_runs(root), value=[], multiselect=True, label=f"Runs (folders under {root})", scale=5)
         refresh = gr.Button("↻", scale=0, min_width=40)
         go = gr.Button("Compare", variant="primary", scale=1)
     with gr.Row():
@@ -97,7 +97,7 @@ def build(root: Path) -> None:
         chart = gr.Image(label="Accuracy per category (95% Wilson intervals)", type="filepath")
     gr.Markdown("### Samples")
     with gr.Row():
-        run = gr.Dropdown(find_runs(root), label="Run", scale=3)
+        run = gr.Dropdown(find_runs(root), value=None, label="Run", scale=3)
         category = gr.Dropdown(["all"], value="all", label="Category", scale=2)
         outcome = gr.Radio(OUTCOMES, value="all", label="Show", scale=3)
     records = gr.Dataframe(headers=SAMPLE_COLUMNS, wrap=True, max_height=500)

@@ -189,7 +189,7 @@ class StructuralTab:
                 run_button = gr.Button("Run check", variant="primary", elem_id="rs-run")
             with gr.Column(scale=4):
                 with gr.Row():
-                    previous = gr.Dropdown([], label="Previous runs", scale=4)
+                    previous = gr.Dropdown([], value=None, label="Previous runs", scale=4)
                     refresh = gr.Button("↻", scale=0, min_width=40)
                     reopen = gr.Button("Open", scale=1)
                 verdict = gr.HTML("<div class='rs-verdict'>No run yet.</div>", elem_id="rs-verdict-box")

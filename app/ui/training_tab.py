@@ -80,10 +80,10 @@ def plot(history: list[dict[str, Any]], out: Path) -> Path:
 def build(root: Path) -> None:
     """The tab's layout and events; training runs are looked for under `root`."""
     with gr.Row():
-        run = gr.Dropdown(find_training_runs(root), label=f"Training run (folders under {root})", scale=5)
+        run = gr.Dropdown(find_training_runs(root), value=None, label=f"Training run (folders under {root})", scale=5)
         refresh = gr.Button("↻", scale=0, min_width=40)
     curves = gr.Image(label="Loss and reward curves", type="filepath")
-    summary = gr.JSON(label="Last logged entry")
+    summary = gr.JSON(label="Last logged entry", elem_id="rs-train-last")
 
     def show(name: str | None) -> tuple[str | None, dict[str, Any] | None]:
         if not name:
