@@ -2,6 +2,7 @@
 
     reasonsuite arena games [--tag recon] [--file my_games.yaml]
     reasonsuite arena run --game prisoner_dilemma --players llm,tit-for-tat --rounds 10 --trials 20 --out runs/pd
+    reasonsuite arena league --game prisoner_dilemma --players llm,tit-for-tat,grim,random --rounds 10 --out runs/l
 
 A run folder holds ``samples.jsonl`` (one record per match: every round, move, reasoning, raw model output and the
 referee's verdicts) and ``results.json`` (per-seat metrics with 95% intervals, the config, models and versions), the
@@ -41,6 +42,11 @@ def _solution_text(game: Any) -> str:
 
     if game.kind == "sequential":
         return "SPE path " + " / ".join("-".join(p) for p in sorted(tree_solution(game).paths))
+    if game.kind not in ("matrix", "sequential"):
+        if game.kind == "auction":
+            n, low = len(game.players), game.value_range[0]
+            return "bid = value" if game.pricing == "second" else f"bid = {low:g} + {n - 1}/{n} (value - {low:g})"
+        return f"{game.action_name} " + ", ".join(f"{x:.4g}" for x in game.equilibrium_actions())
     pure = sorted(matrix_solution(game).pure)
     if not pure:
         return "mixed only"
@@ -63,8 +69,11 @@ def games_command(
             continue
         if game.kind == "matrix":
             actions = " | ".join("/".join(a) for a in game.actions)
-        else:
+        elif game.kind == "sequential":
             actions = f"tree, players {', '.join(game.players)}"
+        else:
+            low, high = game.action_range(0)
+            actions = f"{len(game.players)} players, {game.action_name} in [{low:g}, {high:g}]"
         row = [name, game.kind, actions, ", ".join(game.tags)]
         table.add_row(*row, *([_solution_text(game)] if solve else []))
     console.print(table)
@@ -187,4 +196,71 @@ def run_command(
     out.mkdir(parents=True, exist_ok=True)
     _write_run(out, result, line_up, time.perf_counter() - started)
     _print_metrics(result)
+    console.print(f"records: {out / 'samples.jsonl'}; results: {out / 'results.json'}")
+
+
+@arena_app.command("league")
+@with_llm_options
+def league_command(
+    options: LLMOptions,
+    game: Annotated[str, typer.Option(help="a two-player game (see `reasonsuite arena games`)")],
+    players: Annotated[str, typer.Option(help="comma-separated, at least two distinct players (llm, random, grim, "
+                                         "always:LABEL, …); each plays every other in both seats")],
+    out: Annotated[Path, typer.Option(help="run folder for samples.jsonl and results.json")],
+    rounds: Annotated[int, typer.Option(min=1, max=1000, help="rounds per match (repeated game)")] = 1,
+    trials: Annotated[int, typer.Option(min=1, max=10000, help="matches per ordered pair of players")] = 20,
+    discount: Annotated[float, typer.Option(min=0.0, max=1.0, help="weight of round t is discount**t")] = 1.0,
+    match_seed: Annotated[int, typer.Option(help="seed of trial 0's random draws (trial t uses it + t)")] = 0,
+    games_file: Annotated[Path | None, typer.Option("--games-file", help="JSON/YAML file with more games")] = None,
+    reasoning: Annotated[bool, typer.Option(help="LLM players write a reasoning field before the action")] = True,
+    max_new_tokens: Annotated[int, typer.Option(help="tokens an LLM move may use")] = 256,
+) -> None:
+    """Rank PLAYERS on GAME: every ordered pair plays TRIALS matches; Elo and normalized relative advantage."""
+    from .agents.arenas import GameError, get_game, run_league
+    from .agents.arenas.llm_player import LLMPlayer
+    from .evals.provenance import git_commit, package_versions
+    from .evals.records import write_json_atomically, write_records_atomically
+
+    specs = [s.strip() for s in players.split(",") if s.strip()]
+    if (out / "samples.jsonl").exists():
+        raise fail(f"--out: {out} already holds a run (samples.jsonl); choose another folder")
+    if discount <= 0:
+        raise fail("--discount: must be above 0")
+    try:
+        chosen = get_game(game, games_file)
+    except GameError as err:
+        raise fail(f"--game: {err.problem}" if err.field == "game" else str(err)) from None
+    started = time.perf_counter()
+    with backend_errors(), ExitStack() as stack:
+        line_up = _players(specs, options, reasoning, max_new_tokens, stack)
+        try:
+            result = run_league(chosen, line_up, trials=trials, rounds=rounds, discount=discount, seed=match_seed)
+        except GameError as err:
+            raise fail(f"--{err.field}: {err.problem}") from None
+    out.mkdir(parents=True, exist_ok=True)
+    records = [{"doc_id": m.match_id, "first": pair.first, "second": pair.second, **m.model_dump(mode="json")}
+               for pair in result.pairs for m in pair.matches]  # fmt: skip
+    write_records_atomically(out / "samples.jsonl", records)
+    write_json_atomically(out / "results.json", {
+        "task": "arena-league",
+        "game": result.game,
+        "players": result.players,
+        "models": {p.name: p.llm.name for p in line_up if isinstance(p, LLMPlayer)},
+        "trials": trials,
+        "seed": match_seed,
+        "config": result.config.model_dump(mode="json"),
+        "ratings": [r.model_dump(mode="json") for r in result.ratings],
+        "pairs": [p.model_dump(mode="json", exclude={"matches"}) for p in result.pairs],
+        "seconds": round(time.perf_counter() - started, 2),
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+    })  # fmt: skip
+    table = Table(title=f"{result.game} league: {trials} matches per ordered pair × {rounds} rounds (95% intervals)")
+    for column in ("player", "Elo", "NRA", "wins", "draws", "losses"):
+        table.add_column(column)
+    for r in result.ratings:
+        table.add_row(r.player, f"{r.elo:.0f} ({r.elo_ci95[0]:.0f}–{r.elo_ci95[1]:.0f})", _cell(r.nra, False),
+                      str(r.wins), str(r.draws), str(r.losses))  # fmt: skip
+    console.print(table)
     console.print(f"records: {out / 'samples.jsonl'}; results: {out / 'results.json'}")

@@ -190,7 +190,7 @@ def samples_table(out: Path) -> Table:
 @with_llm_options
 def eval_run(
     options: LLMOptions,
-    task: Annotated[str, typer.Option(help="task name (evals/tasks/*.yaml), or masse")] = "recon-eval",
+    task: Annotated[str, typer.Option(help="task name (evals/tasks/*.yaml), masse, or arenas")] = "recon-eval",
     out: Annotated[Path | None, typer.Option(help="run folder; an existing one is resumed")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="only the first N items")] = None,
     max_new_tokens: Annotated[int, typer.Option(min=1, help="tokens each answer may use")] = 512,
@@ -206,14 +206,23 @@ def eval_run(
         Path | None, typer.Option(help="with --agent: a plain run of the same model, to compare on the same items")
     ] = None,
     category: Annotated[
-        list[str] | None, typer.Option(help="only items of this category (repeatable), e.g. pure_nash_equilibrium")
+        list[str] | None, typer.Option(help="only items of this category (repeatable), e.g. pure_nash_equilibrium; "
+                                       "arenas: a game")
     ] = None,
+    trials: Annotated[int, typer.Option(min=1, max=10000, help="arenas only: matches per game and player")] = 20,
+    players: Annotated[str, typer.Option(help="arenas only: comma-separated players, each in self-play: llm, "
+                                         "random, equilibrium, …")] = "llm",
+    reasoning: Annotated[bool, typer.Option(help="arenas only: the model writes a reasoning field before its move "
+                                            "(the paper's protocol); --no-reasoning asks for the move alone")] = True,
 ) -> None:
     """Evaluate a backend on a task: samples.jsonl + results.json in --out, resumable after a crash."""
     from .evals.econ_agent import AGENTS
 
     if task == "masse":
         run_masse_task(options, out, limit, mode, max_new_tokens)
+        return
+    if task == "arenas":
+        run_arena_task(options, out, limit, category, trials, players, max_new_tokens, reasoning)
         return
     if agent is not None and agent not in AGENTS:
         raise fail(f"--agent: {agent!r} is not one of {', '.join(AGENTS)}")
@@ -265,6 +274,78 @@ def run_masse_task(options: LLMOptions, out: Path | None, limit: int | None, mod
     for failure in results["failures"][:10]:
         console.print(f"  failed {failure['doc_id']}: {failure['failure']}", highlight=False, markup=False)
     console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
+
+
+def run_arena_task(options: LLMOptions, out: Path | None, limit: int | None, games: list[str] | None, trials: int,
+                   players: str, max_new_tokens: int, reasoning: bool = True) -> None:  # fmt: skip
+    """The arenas in the Recon paper's protocol: self-play, one-shot, TRIALS matches per game, temperature 0.6
+    (unless --temperature is given); the table of NE rates per game and player and a heatmap PNG."""
+    from .agents.arenas import GameError
+    from .evals.arena_eval import PAPER_TEMPERATURE, recon_games, run_arena_eval
+    from .evals.runner import RunMismatchError
+
+    specs = [s.strip() for s in players.split(",") if s.strip()]
+    if not specs:
+        raise fail("--players: give at least one player")
+    chosen = list(games) if games else recon_games()
+    if limit is not None:
+        chosen = chosen[:limit]
+    uses_llm = "llm" in specs
+    extra: dict[str, Any] = {"max_new_tokens": max_new_tokens}
+    if options.temperature is None:
+        extra["temperature"] = PAPER_TEMPERATURE
+    config = llm_config_from(options, **extra)
+    model_tag = (options.model or "embedded").replace("/", "_") if uses_llm else "scripted"
+    out = out or Path("runs") / f"arenas-{model_tag}"
+    sampling = f"  [bold]temperature[/] {config.temperature:g}" if uses_llm else ""
+    console.print(f"[bold]task[/] arenas  [bold]players[/] {', '.join(specs)}  [bold]games[/] {len(chosen)}  "
+                  f"[bold]trials[/] {trials}{sampling}  [bold]out[/] {out}")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with (
+        backend_errors(),
+        load_backend(config) if uses_llm else nullcontext() as llm,
+        Progress(*columns, console=console) as progress,
+    ):
+        bar = progress.add_task("playing (game x player)", total=None)
+        try:
+            results = run_arena_eval(
+                out, llm=llm, params=config.sampling() if uses_llm else None, players=specs, games=chosen,
+                trials=trials, reasoning=reasoning, config=config.public_dict() if uses_llm else None,
+                on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
+            )  # fmt: skip
+        except GameError as err:
+            raise fail(f"--{'category' if err.field == 'games' else err.field}: {err.problem}") from None
+        except RunMismatchError as err:
+            raise fail(str(err)) from None
+    console.print(arena_table(results))
+    console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}\nheatmap: {out / 'heatmap.png'}")
+
+
+def arena_table(results: dict[str, Any]) -> Table:
+    """Per game: each player's NE rate with its 95% interval, forfeit rate and seconds; then pooled."""
+
+    def rate(estimate: dict[str, Any] | None) -> str:
+        if not estimate or estimate["mean"] is None:
+            return "–"
+        interval = estimate["ci95"]
+        return f"{estimate['mean']:.0%}" + (f" ({interval[0]:.0%}–{interval[1]:.0%})" if interval else "")
+
+    table = Table(title=f"arenas — {results['model']}: NE rate, self-play, {results['protocol']['trials']} trials "
+                  "(95% intervals)")  # fmt: skip
+    table.add_column("game")
+    for spec in results["players"]:
+        table.add_column(f"{spec} NE rate", justify="right")
+        table.add_column(f"{spec} forfeits", justify="right")
+    rows = [*results["table"].items(), ("overall", results["overall"])]
+    for game, cells in rows:
+        if game == "overall":
+            table.add_section()
+        row = [game]
+        for spec in results["players"]:
+            cell = cells.get(spec)
+            row += [rate(cell and cell["equilibrium_rate"]), rate(cell and cell["forfeit_rate"])]
+        table.add_row(*row)
+    return table
 
 
 @eval_app.command("rescore")

@@ -91,7 +91,7 @@ def test_single_game_json_file(tmp_path):
         ({"g": {"row_payoffs": [[1, 2]]}}, "games.g.col_payoffs: missing"),
         ({"g": {"payoffs": [[[1, 1]]], "actions": [["a", "b"], ["c"]]}}, "games.g.actions[0]: expected 1 labels"),
         ({"g": {"payoffs": [[[1, 1]]], "colour": "red"}}, "games.g.colour: Extra inputs are not permitted"),
-        ({"g": {"kind": "auction"}}, "games.g.kind: unknown kind 'auction'"),
+        ({"g": {"kind": "lottery"}}, "games.g.kind: unknown kind 'lottery'"),
         ({"g": {"payoffs": [[[1, 1], [0, 0]]], "cooperative_actions": ["1", "3"]}},
          "games.g.cooperative_actions[1]: '3' is not one of ['1', '2']"),
         ({"t": {"players": ["A", "B"], "tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2, 3]}}}}},

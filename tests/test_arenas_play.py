@@ -168,5 +168,5 @@ def test_binary_estimates_use_the_wilson_interval_of_the_evals():
 
 def test_every_shipped_game_plays_with_random_players():
     for name, game in load_games().items():
-        match = play_match(game, ["random", "random"], rounds=2)
+        match = play_match(game, ["random"] * len(game.players), rounds=2)
         assert len(match.rounds) == 2 and not any(r.forfeit for r in match.rounds), name

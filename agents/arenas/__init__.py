@@ -6,12 +6,18 @@
     t = run_tournament("stag_hunt", ["llm", "equilibrium"], trials=20, llm=llm)
     t.metrics[0].equilibrium_rate.mean, t.metrics[0].equilibrium_rate.ci95
 
-Games are data (``data/games/``, or any JSON/YAML file: ``load_games(path)``); equilibria come from the game tools
-(``nash_equilibria``, ``best_response``, ``backward_induction``). Each match is one LangGraph graph (a node per seat
-and a referee); deferred players (LLM, human) are asked in batches across the matches of a tournament.
+Games are data (``data/games/``, or any JSON/YAML file: ``load_games(path)``): matrix games, trees, the ultimatum
+game, and continuous-action games (Cournot, Bertrand, sealed-bid auctions, p-of-the-average guessing); equilibria
+come from the game tools (``nash_equilibria``, ``best_response``, ``backward_induction``, ``oligopoly``).
+``run_league`` ranks several players on one game by Elo and normalized relative advantage.
+
+Each match is one LangGraph graph (a node per seat and a referee); deferred players (LLM, human) are asked in batches
+across the matches of a tournament.
 """
 
+from .continuous import AuctionGame, BertrandGame, ContinuousGame, CournotGame, GuessingGame
 from .games import Game, GameError, MatrixGame, SequentialGame, TreeNode, builtin_games, get_game, load_games
+from .league import LeagueResult, PairResult, Rating, run_league
 from .llm_player import LLMPlayer
 from .metrics import Estimate, PlayerMetrics
 from .players import (
@@ -31,6 +37,10 @@ from .state import Decision, MatchConfig, MoveRecord, MoveView, PastRound, Round
 
 __all__ = [
     "AlwaysPlayer",
+    "AuctionGame",
+    "BertrandGame",
+    "ContinuousGame",
+    "CournotGame",
     "BestResponsePlayer",
     "Decision",
     "EquilibriumPlayer",
@@ -39,17 +49,21 @@ __all__ = [
     "Game",
     "GameError",
     "GrimTriggerPlayer",
+    "GuessingGame",
     "HumanPlayer",
     "LLMPlayer",
+    "LeagueResult",
     "MatchConfig",
     "MatchResult",
     "MatrixGame",
     "MoveRecord",
     "MoveView",
+    "PairResult",
     "PastRound",
     "Player",
     "PlayerMetrics",
     "RandomPlayer",
+    "Rating",
     "RoundRecord",
     "SequentialGame",
     "TitForTatPlayer",
@@ -61,5 +75,6 @@ __all__ = [
     "make_player",
     "play_match",
     "player_specs",
+    "run_league",
     "run_tournament",
 ]

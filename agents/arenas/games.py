@@ -3,8 +3,9 @@
 A user adds a game by writing a file, never code. Three layouts are read:
 
 - ours: ``{"games": {NAME: GAME, ...}}`` where GAME is a matrix game (``kind: matrix``, ``payoffs[i][j] = [row, col]``
-  or ``row_payoffs``/``col_payoffs``) or a tree (``kind: sequential``, ``tree`` of ``player``/``moves`` nodes and
-  ``payoffs`` leaves);
+  or ``row_payoffs``/``col_payoffs``), a tree (``kind: sequential``, ``tree`` of ``player``/``moves`` nodes and
+  ``payoffs`` leaves), an ultimatum game (``kind: ultimatum``, ``pie``: generated as a tree) or a continuous-action
+  game (``kind: cournot | bertrand | auction | guessing``, see ``continuous.py``);
 - one game: a GAME object with a ``name``;
 - the Hua et al. layout of the shipped seed file (``{"simultaneous": {...}, "sequential": {...}}``), whose names,
   action labels and expected subgame-perfect paths come from ``hua_annotations.yaml`` beside it.
@@ -17,43 +18,41 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import Field
+
+from .base import GameError, GameModel, Label
+from .base import field_path as _path
+from .base import finite_number as _number
+from .base import validated as _validated
+from .continuous import CONTINUOUS_KINDS, AuctionGame, BertrandGame, ContinuousGame, CournotGame, GuessingGame
 
 __all__ = [
+    "AuctionGame",
+    "BertrandGame",
+    "ContinuousGame",
+    "CournotGame",
     "Game",
     "GameError",
     "MatrixGame",
     "SequentialGame",
+    "GuessingGame",
     "TreeNode",
     "builtin_games",
     "get_game",
     "load_games",
     "parse_game",
+    "ultimatum_tree",
 ]
 
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 MAX_ACTIONS = 50
 MAX_TREE_NODES = 10_000
-
-
-class GameError(ValueError):
-    """A game file or game definition that cannot be played; the message names the file, the field and the problem."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{field}: {problem}" if field else problem)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Model = GameModel
 
 
 class MatrixGame(_Model):
@@ -115,6 +114,8 @@ class SequentialGame(_Model):
     players: list[Label] = Field(min_length=2)
     tree: TreeNode
     expected_path: list[Label] | None = None
+    rules: str = Field("", description="the rules in words; when set, the LLM player reads them instead of the "
+                       "printed tree (large generated trees such as the ultimatum game)")
     tags: list[str] = Field(default_factory=list)
     source: str = ""
 
@@ -123,29 +124,10 @@ class SequentialGame(_Model):
         return list(node.moves or {})
 
 
-Game = MatrixGame | SequentialGame
+Game = MatrixGame | SequentialGame | ContinuousGame
 
 
 # --- validation with field paths ----------------------------------------------------------------------------------
-
-
-def _path(where: str, loc: Iterable[Any]) -> str:
-    """('payoffs', 1, 0) under 'games.x' -> 'games.x.payoffs[1][0]'."""
-    text = where
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def _number(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise GameError(field, f"expected a number, got {value!r}")
-    if not math.isfinite(value):
-        raise GameError(field, f"expected a finite number, got {value!r}")
-    return value
 
 
 def _list(value: Any, field: str, what: str) -> list[Any]:
@@ -309,13 +291,45 @@ def _sequential_game(name: str, raw: dict[str, Any], where: str) -> SequentialGa
     return game
 
 
-def _validated(model: type[BaseModel], body: Any, where: str) -> Any:
-    try:
-        return model.model_validate(body)
-    except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        message = first["msg"].removeprefix("Value error, ")
-        raise GameError(_path(where, first["loc"]), message) from None
+MAX_PIE = 1000
+
+
+def ultimatum_tree(pie: int, accept_label: str = "accept", reject_label: str = "reject") -> dict[str, Any]:
+    """The ultimatum game's tree: the proposer offers k of ``pie`` units (moves "0".."pie"); the responder accepts
+    (proposer pie - k, responder k) or rejects (both 0)."""
+    return {
+        "player": "Proposer",
+        "moves": {str(k): {"player": "Responder", "moves": {accept_label: {"payoffs": [pie - k, k]},
+                                                             reject_label: {"payoffs": [0, 0]}}}
+                  for k in range(pie + 1)},
+    }  # fmt: skip
+
+
+def _ultimatum_game(name: str, raw: dict[str, Any], where: str) -> SequentialGame:
+    """``kind: ultimatum`` with a whole-unit ``pie``: generated as a tree, so the referee, the equilibrium player and
+    the subgame-perfect metrics are those of every sequential game (the equilibria come from backward induction)."""
+    extra = sorted(set(raw) - {"kind", "pie", "players", "description", "tags", "source"})
+    if extra:
+        raise GameError(_path(where, [extra[0]]), "unknown field; an ultimatum game takes pie, players, description, "
+                        "tags, source")  # fmt: skip
+    pie = raw.get("pie", 10)
+    if isinstance(pie, bool) or not isinstance(pie, int) or not 1 <= pie <= MAX_PIE:
+        raise GameError(_path(where, ["pie"]), f"expected a whole number of units from 1 to {MAX_PIE}, got {pie!r}")
+    players = raw.get("players", ["Proposer", "Responder"])
+    if not isinstance(players, list) or len(players) != 2 or len({str(p) for p in players}) != 2:
+        raise GameError(_path(where, ["players"]), f"expected 2 distinct names [proposer, responder], got {players!r}")
+    proposer, responder = (str(p) for p in players)
+    tree = ultimatum_tree(pie)
+    tree["player"] = proposer
+    for child in tree["moves"].values():
+        child["player"] = responder
+    rules = (f"{proposer} proposes how to split {pie} coins: {proposer} offers {responder} a whole number of coins "
+             f"from 0 to {pie} (the move is the number offered). Then {responder} accepts or rejects. Accept: "
+             f"{responder} gets the offer and {proposer} keeps the rest. Reject: both get 0.")  # fmt: skip
+    body = {"kind": "sequential", "players": [proposer, responder], "tree": tree, "rules": rules,
+            "description": raw.get("description", "Ultimatum game (bargaining)."),
+            "tags": raw.get("tags", ["bargaining", "sequential"]), "source": raw.get("source", "")}  # fmt: skip
+    return _sequential_game(name, body, where)
 
 
 def parse_game(name: str, raw: Any, where: str = "") -> Game:
@@ -328,7 +342,12 @@ def parse_game(name: str, raw: Any, where: str = "") -> Game:
         return _matrix_game(name, raw, where)
     if kind == "sequential":
         return _sequential_game(name, raw, where)
-    raise GameError(_path(where, ["kind"]), f"unknown kind {kind!r}; expected 'matrix' or 'sequential'")
+    if kind == "ultimatum":
+        return _ultimatum_game(name, raw, where)
+    if kind in CONTINUOUS_KINDS:
+        return _validated(CONTINUOUS_KINDS[kind], {**raw, "name": name}, where)
+    kinds = ", ".join(["matrix", "sequential", "ultimatum", *CONTINUOUS_KINDS])
+    raise GameError(_path(where, ["kind"]), f"unknown kind {kind!r}; expected one of {kinds}")
 
 
 # --- files ------------------------------------------------------------------------------------------------------------
@@ -419,7 +438,7 @@ def load_games(path: str | Path | None = None, *, include_builtin: bool = True) 
 
 def get_game(name: str | Game, path: str | Path | None = None) -> Game:
     """A game by name (shipped, or from the file ``path``); a Game passes through. Unknown names list close ones."""
-    if isinstance(name, MatrixGame | SequentialGame):
+    if isinstance(name, MatrixGame | SequentialGame | ContinuousGame):
         return name
     games = load_games(path)
     if name in games:

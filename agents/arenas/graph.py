@@ -1,17 +1,19 @@
 """One match as a LangGraph graph: a node per seat, and a referee that applies moves, scores rounds and routes.
 
-    START → referee ─┬─ matrix game: seat_0 ∥ seat_1 (simultaneous) ─┐
-                     ├─ tree: seat_k of the player to move ──────────┤→ referee → … → END after the last round
+    START → referee ─┬─ matrix or continuous game: every seat at once ─┐
+                     ├─ tree: seat_k of the player to move ───────────┤→ referee → … → END after the last round
                      └─ match over → END
 
 A seat node asks its player for a move. Scripted players answer inside the node; deferred players (LLM, human)
 are asked through ``interrupt``: the driver (``runner.py``) collects the waiting requests of many matches, asks each
 player once for all of them (one batched generation for an LLM) and resumes every match with its answer. The
-referee never trusts a move: an action outside the legal set is recorded as an illegal move and a forfeit.
+referee never trusts a move: an action outside the legal set (in a continuous game, a number outside the legal
+range) is recorded as an illegal move and a forfeit.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from .continuous import ContinuousGame, format_amount
 from .equilibria import continuation_payoffs, is_equilibrium_outcome, regret
 from .games import Game, MatrixGame, SequentialGame
 from .players import Player
@@ -59,13 +62,22 @@ def _emit(event: dict[str, Any]) -> None:
 
 def _past(record: RoundRecord) -> PastRound:
     movers = [m.seat for m in record.moves]
-    return PastRound(round=record.round, actions=record.actions, movers=movers, payoffs=record.payoffs)
+    amounts = [m.amount for m in record.moves] if record.kind == "continuous" else None
+    return PastRound(round=record.round, actions=record.actions, movers=movers, payoffs=record.payoffs,
+                     amounts=amounts)
 
 
 def move_view(state: MatchState, ctx: MatchContext, seat: int) -> MoveView:
     game = ctx.game
     path = list(state.get("path", []))
-    legal = game.legal_actions(seat) if isinstance(game, MatrixGame) else game.legal_actions(seat, path)
+    if isinstance(game, SequentialGame):
+        legal = game.legal_actions(seat, path)
+    else:
+        legal = game.legal_actions(seat)
+    extra: dict[str, Any] = {}
+    if isinstance(game, ContinuousGame):
+        values = game.private_values(ctx.seed, state.get("round", 0))
+        extra = {"action_range": game.action_range(seat), "private_value": values[seat] if values else None}
     return MoveView(
         match_id=ctx.match_id,
         trial=ctx.trial,
@@ -79,6 +91,7 @@ def move_view(state: MatchState, ctx: MatchContext, seat: int) -> MoveView:
         path=path,
         legal_actions=legal,
         history=[_past(r) for r in state.get("rounds", [])] if ctx.config.show_history else [],
+        **extra,
     )
 
 
@@ -118,6 +131,66 @@ def _record(seat: int, ctx: MatchContext, decision: Decision, legal: list[str]) 
         attempts=decision.attempts,
         prompt_tokens=decision.prompt_tokens,
         completion_tokens=decision.completion_tokens,
+    )
+
+
+def _amount(decision: Decision, low: float, high: float) -> tuple[float | None, str | None]:
+    """The number a decision names (``amount``, or an ``action`` text such as a person's "12.5"), or why not legal."""
+    value = decision.amount
+    if value is None:
+        try:
+            value = float(str(decision.action).strip())
+        except ValueError:
+            return None, f"{decision.action!r} is not a number; expected one from {low:g} to {high:g}"
+    if not math.isfinite(value) or not low <= value <= high:
+        return None, f"{value:g} is outside the legal range [{low:g}, {high:g}]"
+    return value, None
+
+
+def _continuous_record(seat: int, ctx: MatchContext, decision: Decision) -> MoveRecord:
+    game = ctx.game
+    assert isinstance(game, ContinuousGame)
+    value, problem = (None, None) if decision.forfeit else _amount(decision, *game.action_range(seat))
+    illegal = problem is not None
+    return MoveRecord(
+        seat=seat,
+        player=ctx.players[seat].name,
+        action=format_amount(value) if value is not None else None,
+        amount=value,
+        forfeit=decision.forfeit or illegal,
+        illegal=illegal,
+        reasoning=decision.reasoning,
+        error=f"illegal move: {problem}" if illegal else decision.error,
+        raw=decision.raw,
+        attempts=decision.attempts,
+        prompt_tokens=decision.prompt_tokens,
+        completion_tokens=decision.completion_tokens,
+    )
+
+
+def _continuous_round(state: MatchState, ctx: MatchContext) -> RoundRecord:
+    """Score one simultaneous round of numbers: payoffs, distance from equilibrium, regret (none after a forfeit)."""
+    game = ctx.game
+    assert isinstance(game, ContinuousGame)
+    seats = range(len(game.players))
+    moves = [_continuous_record(seat, ctx, state["decisions"][seat]) for seat in seats]
+    values = game.private_values(ctx.seed, state["round"])
+    amounts = [m.amount for m in moves]
+    distance = game.distances(amounts, values)
+    common = {"round": state["round"], "kind": "continuous", "moves": moves, "actions": [m.action for m in moves],
+              "distance": distance}  # fmt: skip
+    if any(m.forfeit for m in moves):
+        info = {"values": values, "equilibrium_actions": game.equilibrium_actions(values)} if values else {}
+        return RoundRecord(**common, payoffs=None, forfeit=True, equilibrium=False, regret=[None] * len(moves),
+                           info=info)  # fmt: skip
+    played = [float(a) for a in amounts]  # type: ignore[arg-type]
+    return RoundRecord(
+        **common,
+        payoffs=game.payoffs(played, values),
+        forfeit=False,
+        equilibrium=game.is_equilibrium(played, values),
+        regret=[game.regret(seat, played, values) for seat in seats],
+        info=game.outcome(played, values),
     )
 
 
@@ -209,8 +282,8 @@ def referee(state: MatchState, runtime: Runtime[MatchContext]) -> Update:
     ctx = runtime.context
     if not state.get("decisions"):
         return {}
-    if isinstance(ctx.game, MatrixGame):
-        record = _matrix_round(state, ctx)
+    if isinstance(ctx.game, MatrixGame | ContinuousGame):
+        record = _matrix_round(state, ctx) if isinstance(ctx.game, MatrixGame) else _continuous_round(state, ctx)
         for move in record.moves:
             _emit({"event": "move", "match_id": ctx.match_id, "round": record.round, **move.model_dump(mode="json")})
         return _finish_round(state, ctx, record)
@@ -221,7 +294,7 @@ def after_referee(state: MatchState, runtime: Runtime[MatchContext]) -> str | li
     if state.get("done"):
         return END
     game = runtime.context.game
-    if isinstance(game, MatrixGame):
+    if isinstance(game, MatrixGame | ContinuousGame):
         return [f"seat_{k}" for k in range(len(game.players))]
     node = game.tree.at(state.get("path", []))
     return f"seat_{game.players.index(node.player)}"  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""The LLM player: any backend, the move through structured output whose action is an enum of the legal actions.
+"""The LLM player: any backend, the move through structured output whose action is an enum of the legal actions
+(in a continuous game, a number validated against the legal range).
 
 The schema is built per decision point (``Literal`` of the legal labels), so constrained decoding cannot name an
 illegal action and pydantic rejects one that slips through. A reasoning field comes first when enabled, so the model
@@ -19,11 +20,12 @@ from pydantic import BaseModel, Field, create_model
 
 from reasonsuite.llm import LLM, SamplingParams, StructuredOutputError
 
+from .continuous import format_amount
 from .games import Game
 from .prompts import move_prompt
 from .state import Decision, MoveView
 
-__all__ = ["LLMPlayer", "move_schema"]
+__all__ = ["LLMPlayer", "move_schema", "number_schema"]
 
 
 @lru_cache(maxsize=256)
@@ -33,6 +35,17 @@ def move_schema(actions: tuple[str, ...], reasoning: bool) -> type[BaseModel]:
     if reasoning:
         fields["reasoning"] = (str, Field(description="brief thinking before choosing", max_length=2000))
     fields["action"] = (Literal[actions], Field(description="your move: one of the legal actions"))  # type: ignore[valid-type]
+    return create_model("Move", **fields)
+
+
+@lru_cache(maxsize=256)
+def number_schema(low: float, high: float, what: str, reasoning: bool) -> type[BaseModel]:
+    """Continuous games: ``action`` is a number that must lie in [low, high] (validated; out of range is retried)."""
+    fields: dict[str, Any] = {}
+    if reasoning:
+        fields["reasoning"] = (str, Field(description="brief thinking before choosing", max_length=2000))
+    fields["action"] = (float, Field(ge=low, le=high, allow_inf_nan=False,
+                                     description=f"your {what}: a number from {low:g} to {high:g}"))  # fmt: skip
     return create_model("Move", **fields)
 
 
@@ -65,11 +78,14 @@ class LLMPlayer:
 
     def decide(self, game: Game, views: Sequence[MoveView]) -> list[Decision]:
         decisions: list[Decision | None] = [None] * len(views)
-        groups: dict[tuple[str, ...], list[int]] = {}
+        groups: dict[tuple[tuple[str, ...], tuple[float, float] | None], list[int]] = {}
         for i, view in enumerate(views):
-            groups.setdefault(tuple(view.legal_actions), []).append(i)
-        for actions, indices in groups.items():
-            schema = move_schema(actions, self.reasoning)
+            groups.setdefault((tuple(view.legal_actions), view.action_range), []).append(i)
+        for (actions, numbers), indices in groups.items():
+            if numbers is not None:
+                schema = number_schema(*numbers, getattr(game, "action_name", "action"), self.reasoning)
+            else:
+                schema = move_schema(actions, self.reasoning)
             prompts = [self.prompt(game, views[i]) for i in indices]
             outputs = self.llm.generate_each(prompts, self.params, schema)
             for i, out in zip(indices, outputs, strict=True):
@@ -82,8 +98,10 @@ class LLMPlayer:
             return Decision.forfeited(f"no valid move: {'; '.join(out.errors)}", raw=list(out.raw_texts),
                                       attempts=len(out.raw_texts))  # fmt: skip
         parsed = out.parsed
+        numeric = isinstance(parsed.action, float)
         return Decision(
-            action=parsed.action,
+            action=format_amount(parsed.action) if numeric else parsed.action,
+            amount=parsed.action if numeric else None,
             reasoning=getattr(parsed, "reasoning", ""),
             raw=[out.text],
             attempts=out.attempts,

@@ -12,6 +12,7 @@ interval as ``evals.stats.wilson_interval``); any other metric the Student-t int
   loss at one of the seat's moves against subgame-perfect play afterwards), per round with an outcome.
 - ``cooperation_rate``: share of the seat's moves that are its cooperative action (games that name one).
 - ``forfeit_rate``: share of the seat's moves that were unparseable or illegal.
+- ``distance`` (continuous games): |number played - the seat's equilibrium action|, per valid move.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .continuous import ContinuousGame
 from .games import Game, MatrixGame
 
 if TYPE_CHECKING:
@@ -55,6 +57,8 @@ class PlayerMetrics(BaseModel):
     regret: Estimate
     cooperation_rate: Estimate | None = Field(description="None when the game names no cooperative action")
     forfeit_rate: Estimate
+    distance: Estimate | None = Field(None, description="continuous games: mean |move - equilibrium action| over "
+                                      "the seat's valid moves; None in other games")
 
 
 def estimate(values: Sequence[float | None], rate: bool = False) -> Estimate:
@@ -94,8 +98,8 @@ def tournament_metrics(game: Game, matches: Sequence[MatchResult]) -> list[Playe
         return []
     out = []
     for seat, seat_name in enumerate(game.players):
-        per_trial: dict[str, list[float | None]] = {k: [] for k in
-                                                    ("ne", "payoff", "total", "regret", "coop", "forfeit")}  # fmt: skip
+        names = ("ne", "payoff", "total", "regret", "coop", "forfeit", "distance")
+        per_trial: dict[str, list[float | None]] = {k: [] for k in names}
         cooperative = game.cooperative_actions[seat] if isinstance(game, MatrixGame) and game.cooperative_actions \
             else None  # fmt: skip
         for match in matches:
@@ -107,6 +111,8 @@ def tournament_metrics(game: Game, matches: Sequence[MatchResult]) -> list[Playe
             per_trial["regret"].append(_mean([r.regret[seat] for r in rounds if r.regret[seat] is not None]))  # type: ignore[misc]
             per_trial["forfeit"].append(_share([m.forfeit for m in moves]))
             per_trial["coop"].append(_share([m.action == cooperative for m in moves]) if cooperative else None)
+            distances = [r.distance[seat] for r in rounds if r.distance is not None and r.distance[seat] is not None]
+            per_trial["distance"].append(_mean(distances))  # type: ignore[arg-type]
         out.append(
             PlayerMetrics(
                 seat=seat,
@@ -118,6 +124,7 @@ def tournament_metrics(game: Game, matches: Sequence[MatchResult]) -> list[Playe
                 regret=estimate(per_trial["regret"]),
                 cooperation_rate=estimate(per_trial["coop"], rate=True) if cooperative else None,
                 forfeit_rate=estimate(per_trial["forfeit"], rate=True),
+                distance=estimate(per_trial["distance"]) if isinstance(game, ContinuousGame) else None,
             )
         )
     return out

@@ -11,11 +11,13 @@ model).
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any, Protocol, runtime_checkable
 
+from .continuous import ContinuousGame, format_amount
 from .equilibria import best_response, matrix_solution, subtree_game, tree_solution
 from .games import Game, GameError, MatrixGame, SequentialGame
 from .state import Decision, MoveView
@@ -63,17 +65,28 @@ def _opponent_actions(view: MoveView) -> list[str]:
 
 
 class _Scripted:
+    """A strategy that decides inside the match graph: ``choose`` a label (matrix games, trees) or ``choose_amount``
+    a number (continuous games; only the strategies that override it can play those)."""
+
     deferred = False
     name = "scripted"
 
     def check(self, game: Game) -> None:
-        return None
+        if isinstance(game, ContinuousGame) and type(self).choose_amount is _Scripted.choose_amount:
+            raise GameError("players", f"{self.name} cannot play {game.name}, a continuous game; use random, "
+                            "always:NUMBER, best-response, equilibrium or an llm")  # fmt: skip
 
     def decide(self, game: Game, views: Sequence[MoveView]) -> list[Decision]:
+        if isinstance(game, ContinuousGame):
+            amounts = [self.choose_amount(game, view) for view in views]
+            return [Decision(action=format_amount(x), amount=x) for x in amounts]
         return [Decision(action=self.choose(game, view)) for view in views]
 
     def choose(self, game: Game, view: MoveView) -> str:
         raise NotImplementedError
+
+    def choose_amount(self, game: ContinuousGame, view: MoveView) -> float:
+        raise GameError("players", f"{self.name} cannot play {game.name}, a continuous game")
 
 
 class RandomPlayer(_Scripted):
@@ -84,9 +97,14 @@ class RandomPlayer(_Scripted):
     def choose(self, game: Game, view: MoveView) -> str:
         return _rng(view, "random").choice(view.legal_actions)
 
+    def choose_amount(self, game: ContinuousGame, view: MoveView) -> float:
+        low, high = game.action_range(view.seat)
+        return _rng(view, "random").uniform(low, high)
+
 
 class AlwaysPlayer(_Scripted):
-    """Always the same action: a label, or the K-th legal action (1-based) when no action has that label."""
+    """Always the same action: a label, or the K-th legal action (1-based) when no action has that label; in a
+    continuous game, the number itself (``always:30``: quantity, price, bid or guess 30)."""
 
     def __init__(self, action: str):
         self.action = action
@@ -99,7 +117,21 @@ class AlwaysPlayer(_Scripted):
             return legal[int(self.action) - 1]
         return None
 
+    def _number(self) -> float | None:
+        try:
+            value = float(self.action)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+
     def check(self, game: Game) -> None:
+        if isinstance(game, ContinuousGame):
+            value = self._number()
+            for seat in range(len(game.players)):
+                low, high = game.action_range(seat)
+                if value is None or not low <= value <= high:
+                    raise GameError("players", f"{self.name}: {game.players[seat]} names a {game.action_name} from "
+                                    f"{low:g} to {high:g} in {game.name}; {self.action!r} is not one")  # fmt: skip
         if isinstance(game, MatrixGame):
             for seat in range(2):
                 if self._pick(game.actions[seat]) is None:
@@ -111,6 +143,12 @@ class AlwaysPlayer(_Scripted):
         if picked is None:
             raise GameError("players", f"{self.name}: no action {self.action!r} among {view.legal_actions}")
         return picked
+
+    def choose_amount(self, game: ContinuousGame, view: MoveView) -> float:
+        value = self._number()
+        if value is None:
+            raise GameError("players", f"{self.name}: {self.action!r} is not a number")
+        return value
 
 
 def _needs_cooperation(name: str, game: Game) -> MatrixGame:
@@ -177,13 +215,28 @@ class BestResponsePlayer(_Scripted):
         best, _ = best_response(game, view.seat, mix)
         return game.actions[view.seat][best[0]]
 
+    def choose_amount(self, game: ContinuousGame, view: MoveView) -> float:
+        """Against the others' numbers of the last round (a forfeited or unseen move: the middle of its range)."""
+        last = view.history[-1].amounts if view.history else None
+        others = []
+        for seat in range(len(game.players)):
+            low, high = game.action_range(seat)
+            seen = last[seat] if last is not None else None
+            others.append(seen if seen is not None else (low + high) / 2)
+        values = [view.private_value or 0.0] * len(game.players) if view.private_value is not None else None
+        return game.best_response(view.seat, others, values)[0]
+
 
 class EquilibriumPlayer(_Scripted):
     """Plays an equilibrium the tools compute: in a matrix game the first pure Nash equilibrium (so two equilibrium
     players coordinate on the same one), or, without a pure one, draws from the first mixed equilibrium; in a tree
-    the first subgame-perfect strategy (off the path too)."""
+    the first subgame-perfect strategy (off the path too); in a continuous game the seat's equilibrium action (its
+    bid function at its own value in an auction)."""
 
     name = "equilibrium"
+
+    def choose_amount(self, game: ContinuousGame, view: MoveView) -> float:
+        return game.equilibrium_action(view.seat, view.private_value)
 
     def choose(self, game: Game, view: MoveView) -> str:
         if isinstance(game, SequentialGame):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .continuous import ContinuousGame
 from .games import Game, MatrixGame, SequentialGame, TreeNode
 from .state import MoveView
 
@@ -16,6 +17,15 @@ Players move in turn down this game tree; payoffs are listed as ({players}):
 {tree}
 {rounds}{history}Moves so far this round: {path}. It is your turn; your legal moves: {actions}.
 Choose your move to maximise your own total payoff."""
+
+SEQUENTIAL_RULES = """You are {me} in the game "{game}". {description}
+Players move in turn. {tree}
+{rounds}{history}Moves so far this round: {path}. It is your turn; your legal moves: {actions}.
+Choose your move to maximise your own total payoff."""
+
+CONTINUOUS = """You are {me} in the game "{game}". {description}
+{rules}
+{private}{rounds}{history}Choose your {what}: a number from {low} to {high}, to maximise your own total payoff."""
 
 ANSWER_REASONING = "Answer as JSON: first a short `reasoning`, then your `action`."
 ANSWER_ACTION = "Answer as JSON with your `action`."
@@ -52,7 +62,7 @@ def _history(game: Game, view: MoveView) -> str:
         return ""
     lines = ["Earlier rounds:"]
     for past in view.history:
-        if isinstance(game, MatrixGame):
+        if isinstance(game, MatrixGame | ContinuousGame):
             moves = ", ".join(f"{game.players[k]} {a if a is not None else 'forfeited'}"
                               for k, a in enumerate(past.actions))
         else:
@@ -77,7 +87,15 @@ def move_prompt(game: Game, view: MoveView, reasoning: bool) -> str:
     """The user message asking ``view``'s player for one move."""
     me = game.players[view.seat]
     answer = ANSWER_REASONING if reasoning else ANSWER_ACTION
-    if isinstance(game, MatrixGame):
+    if isinstance(game, ContinuousGame):
+        low, high = view.action_range or game.action_range(view.seat)
+        private = f"Your value for the item: {_number(view.private_value)}.\n" if view.private_value is not None else ""
+        body = CONTINUOUS.format(
+            me=me, game=game.name, description=game.description, rules=game.rules(view.seat), private=private,
+            rounds=_rounds(view), history=_history(game, view), what=game.action_name, low=_number(low),
+            high=_number(high),
+        )  # fmt: skip
+    elif isinstance(game, MatrixGame):
         other = game.players[1 - view.seat]
         body = MATRIX.format(
             me=me, game=game.name, description=game.description, other=other,
@@ -87,8 +105,11 @@ def move_prompt(game: Game, view: MoveView, reasoning: bool) -> str:
     else:
         assert isinstance(game, SequentialGame)
         lines: list[str] = []
-        _tree_lines(game.tree, 0, "", lines)
-        body = SEQUENTIAL.format(
+        if game.rules:  # a generated tree too large to print usefully (the ultimatum game): the rules in words
+            lines.append(game.rules)
+        else:
+            _tree_lines(game.tree, 0, "", lines)
+        body = (SEQUENTIAL_RULES if game.rules else SEQUENTIAL).format(
             me=me, game=game.name, description=game.description, players=", ".join(game.players),
             tree="\n".join(lines), rounds=_rounds(view), history=_history(game, view),
             path=" then ".join(view.path) if view.path else "none", actions=", ".join(view.legal_actions),

@@ -20,8 +20,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from .continuous import ContinuousGame
 from .equilibria import continuation_payoffs, matrix_solution, tree_solution
-from .games import Game, MatrixGame, get_game, load_games
+from .games import Game, GameError, MatrixGame, get_game, load_games
 from .prompts import move_prompt
 from .state import MoveView
 
@@ -37,10 +38,14 @@ def _legal(game: Game, seat: int) -> list[str]:
 def single_step_prompts(games: Sequence[str] | None = None, reasoning: bool = True) -> list[dict[str, Any]]:
     """Rows ``{prompt, game, seat}``: each seat of each one-shot game (trees: the first mover) asked for a move."""
     catalogue = load_games()
-    names = list(games) if games is not None else sorted(catalogue)
+    # Continuous games have no finite action set to reward yet: the default set is the matrix games and trees.
+    names = list(games) if games is not None else sorted(n for n, g in catalogue.items() if g.kind in
+                                                         ("matrix", "sequential"))  # fmt: skip
     rows = []
     for name in names:
         game = get_game(name) if name not in catalogue else catalogue[name]
+        if isinstance(game, ContinuousGame):
+            raise GameError("games", f"{name} is a continuous game; the rewards cover matrix games and trees")
         seats = [0, 1] if isinstance(game, MatrixGame) else [game.players.index(game.tree.player)]  # type: ignore[arg-type]
         for seat in seats:
             view = MoveView(match_id=f"{name}-{seat}", trial=0, seed=0, game=name, seat=seat,

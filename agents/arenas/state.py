@@ -8,7 +8,7 @@ pydantic model, so a match result is JSON a person can read (samples.jsonl) and 
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,7 @@ class PastRound(_Record):
     actions: list[str | None] = Field(description="matrix games: action per seat; trees: the moves along the path")
     movers: list[int] = Field(description="trees: the seat that made each move of `actions`; matrix: 0, 1")
     payoffs: list[float] | None
+    amounts: list[float | None] | None = Field(None, description="continuous games: the numbers played, by seat")
 
 
 class MoveView(_Record):
@@ -60,7 +61,12 @@ class MoveView(_Record):
     rounds: int
     discount: float
     path: list[str] = Field(default_factory=list, description="trees: the moves made so far in this round")
-    legal_actions: list[str]
+    legal_actions: list[str] = Field(description="the legal action labels; empty in a continuous game, where "
+                                     "`action_range` holds the legal numbers")
+    action_range: tuple[float, float] | None = Field(None, description="continuous games: the legal interval "
+                                                     "[low, high] of the number to name")
+    private_value: float | None = Field(None, description="private information of this seat for this round (an "
+                                        "auction bidder's value for the item)")
     history: list[PastRound] = Field(default_factory=list)
 
 
@@ -68,6 +74,7 @@ class Decision(_Record):
     """A player's answer for one view: an action, or a forfeit with the reason (never a default action)."""
 
     action: str | None
+    amount: float | None = Field(None, description="continuous games: the number named (``action`` is its label)")
     forfeit: bool = False
     reasoning: str = ""
     error: str | None = None
@@ -87,6 +94,7 @@ class MoveRecord(_Record):
     seat: int
     player: str
     action: str | None
+    amount: float | None = Field(None, description="continuous games: the number played")
     forfeit: bool
     illegal: bool = Field(False, description="the player named an action that is not legal here (a forfeit)")
     reasoning: str = ""
@@ -101,7 +109,7 @@ class RoundRecord(_Record):
     """One play of the stage game, and the referee's verdicts on it."""
 
     round: int
-    kind: Literal["matrix", "sequential"]
+    kind: Literal["matrix", "sequential", "continuous"]
     moves: list[MoveRecord]
     actions: list[str | None] = Field(description="matrix: action per seat; trees: the path of moves")
     payoffs: list[float] | None = Field(description="None when a forfeit ended the round without an outcome")
@@ -109,8 +117,14 @@ class RoundRecord(_Record):
     equilibrium: bool = Field(description="matrix: a pure Nash equilibrium; trees: a subgame-perfect path")
     regret: list[float | None] = Field(
         description="matrix: per seat, best-response payoff against the other's action minus the payoff received; "
-        "trees: per seat, the largest loss at one of its moves against subgame-perfect play afterwards"
+        "trees: per seat, the largest loss at one of its moves against subgame-perfect play afterwards; continuous: "
+        "as in a matrix game, the best response taken on a fine grid of the range"
     )
+    distance: list[float | None] | None = Field(
+        None, description="continuous games: per seat, |number played - the seat's equilibrium action|"
+    )
+    info: dict[str, Any] = Field(default_factory=dict, description="continuous games: the round's values, price, "
+                                 "winners or target, and the equilibrium actions, for a person reading the record")
 
 
 def merge_decisions(old: dict[int, Decision] | None, new: dict[int, Decision] | None) -> dict[int, Decision]:
