@@ -79,6 +79,23 @@ class ArenaMatchView(BaseModel):
     error: str = ""
 
 
+def _check_move(view: dict[str, Any], action: str) -> None:
+    """A move must be one of the legal actions, or in a continuous game a number in the legal interval."""
+    legal = view.get("legal_actions") or []
+    interval = view.get("action_range")
+    if legal:
+        if action not in legal:
+            raise FieldError("action", f"{action!r} is not legal here; legal: {', '.join(legal)}")
+        return
+    low, high = interval
+    try:
+        amount = float(action)
+    except ValueError:
+        raise FieldError("action", f"{action!r} is not a number; play a number from {low:g} to {high:g}") from None
+    if not low <= amount <= high:
+        raise FieldError("action", f"{amount:g} is outside the legal range {low:g} to {high:g}")
+
+
 class ArenaMatches:
     """The arena jobs of a server, and the move queues of their human seats."""
 
@@ -102,9 +119,7 @@ class ArenaMatches:
             awaiting = self._awaiting.get(run_id)
             if awaiting is None:
                 raise JobStateError(f"match {run_id} is not waiting for a human move")
-            legal = awaiting["view"]["legal_actions"]
-            if action not in legal:
-                raise FieldError("action", f"{action!r} is not legal here; legal: {', '.join(legal)}")
+            _check_move(awaiting["view"], action)
             del self._awaiting[run_id]
             self._moves[run_id].put(action)
         return self.get(run_id)

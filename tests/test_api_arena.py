@@ -81,3 +81,21 @@ def test_bad_matches_are_refused_naming_the_problem(client: TestClient, body: di
 def test_an_unknown_match_is_404_before_any_stream_starts(client: TestClient) -> None:
     assert client.get(f"/v1/arena/matches/{'0' * 32}").status_code == 404
     assert client.get(f"/v1/arena/matches/{'0' * 32}/events").status_code == 404
+
+
+def test_a_human_bids_a_number_in_a_continuous_game(client: TestClient) -> None:
+    match = start(client, game="cournot_duopoly", players=["human", "equilibrium"], rounds=1)
+    path = f"/v1/arena/matches/{match['run_id']}"
+    pause = threading.Event()
+    for _ in range(300):
+        view = client.get(path).json()
+        if view["awaiting"] is not None:
+            break
+        pause.wait(0.05)
+    low, high = view["awaiting"]["view"]["action_range"]
+    for bad, problem in (("lots", "is not a number"), (str(high + 1), "outside the legal range")):
+        refused = client.post(f"{path}/moves", json={"action": bad})
+        assert refused.status_code == 422 and problem in refused.json()["error"]["message"]
+    assert client.post(f"{path}/moves", json={"action": str(low)}).status_code == 200
+    done = wait_for(client, path)
+    assert done["status"] == "finished" and done["result"]["matches"][0]["rounds"][0]["kind"] == "continuous"

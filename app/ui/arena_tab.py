@@ -81,7 +81,13 @@ def metric_rows(view: ArenaMatchView) -> pd.DataFrame:
 def status_line(view: ArenaMatchView) -> str:
     if view.awaiting is not None:
         seat = view.awaiting["view"]
-        return f"Your move as **{seat['player_name']}** (round {seat['round'] + 1} of {seat['rounds']})."
+        line = f"Your move as **{seat['player_name']}** (round {seat['round'] + 1} of {seat['rounds']})."
+        if seat.get("action_range"):
+            low, high = seat["action_range"]
+            line += f" Play a number from {low:g} to {high:g}."
+        if seat.get("private_value") is not None:
+            line += f" Your private value: {seat['private_value']:g}."
+        return line
     if view.status == "failed":
         return f"Stopped: {view.error}"
     return f"Match {view.run_id[:8]}: {view.status}"
@@ -110,18 +116,26 @@ def build(matches: ArenaMatches) -> None:
     status = gr.Markdown()
     with gr.Row(visible=False) as move_row:
         action = gr.Radio([], label="Your action")
+        amount = gr.Number(label="Your number", visible=False)
         send = gr.Button("Move", variant="primary")
     moves = gr.Dataframe(headers=ROUND_COLUMNS, label="Rounds", max_height=360)
     metrics = gr.Dataframe(headers=METRIC_COLUMNS, label="Metrics per seat (95% intervals over trials)")
-    outputs = [run_id, status, move_row, action, moves, metrics]
+    outputs = [run_id, status, move_row, action, amount, moves, metrics]
 
     def render(view: ArenaMatchView, events: list[dict[str, Any]]) -> list[Any]:
-        legal = view.awaiting["view"]["legal_actions"] if view.awaiting else []
+        seat = view.awaiting["view"] if view.awaiting else {}
+        legal, interval = seat.get("legal_actions") or [], seat.get("action_range")
         return [
             view.run_id,
             status_line(view),
-            gr.update(visible=bool(legal)),
-            gr.update(choices=legal, value=None),
+            gr.update(visible=bool(seat)),
+            gr.update(choices=legal, value=None, visible=bool(legal)),
+            gr.update(
+                value=None,
+                visible=bool(interval),
+                minimum=interval[0] if interval else None,
+                maximum=interval[1] if interval else None,
+            ),
             round_rows(events),
             metric_rows(view),
         ]
@@ -151,14 +165,14 @@ def build(matches: ArenaMatches) -> None:
             raise gr.Error(str(err)) from None
         yield from follow(view.run_id)
 
-    def send_move(match_id: str, chosen: str | None) -> None:
-        if not chosen:
-            raise gr.Error("action: pick one of the legal actions")
+    def send_move(match_id: str, chosen: str | None, number: float | None) -> None:
+        if not chosen and number is None:
+            raise gr.Error("action: pick one of the legal actions, or write your number")
         try:
-            matches.move(match_id, chosen)
+            matches.move(match_id, chosen or f"{number:g}")
         except (FieldError, JobStateError) as err:
             raise gr.Error(str(err)) from None
 
     game.change(game_summary, [game], [description, matrix])
     play.click(start, [game, players, rounds, trials], outputs)
-    send.click(send_move, [run_id, action], None)
+    send.click(send_move, [run_id, action, amount], None)
