@@ -47,3 +47,16 @@ def test_bad_input_exits_2_with_a_message(tmp_path):
     bad_file.write_text("games:\n  g:\n    payoffs: [[[1, 2, 3]]]\n")
     broken = runner.invoke(app, ["arena", "games", "--file", str(bad_file)])
     assert broken.exit_code == 2 and "games.g.payoffs[0][0]: expected 2 numbers" in broken.output
+
+
+def test_an_error_quoting_brackets_is_printed_whole(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from reasonsuite.cli import app
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("games:\n  bad:\n    kind: matrix\n    actions: [[a, b], [c, d]]\n"
+                   "    payoffs: [[[1, 2], [3]], [[1, 1], [2, 2]]]\n")  # fmt: skip
+    result = CliRunner().invoke(app, ["arena", "games", "--file", str(bad)])
+    assert result.exit_code == 2
+    assert "payoffs[0][1]: expected 2 numbers [row payoff, column payoff], got 1" in result.output
