@@ -33,8 +33,8 @@ class LLMConfig(BaseSettings):
     backend: Backend = Field("hf", description="hf (in-process transformers), openai (any compatible endpoint), vllm")
     model: str = Field(
         EMBEDDED_NAME,
-        description="'embedded' (SmolLM2-135M-Instruct shipped with the suite), a local model folder (hf, vllm) "
-        "or the served model's name (openai)",
+        description="'embedded' (SmolLM2-135M-Instruct shipped with the suite), a local model folder (hf, vllm), "
+        "a LoRA adapter folder from posttrain (hf) or the served model's name (openai)",
     )
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     api_key: SecretStr | None = Field(None, description="key for the endpoint; falls back to $OPENAI_API_KEY")
@@ -66,8 +66,11 @@ class LLMConfig(BaseSettings):
                     f"model: folder {self.model!r} does not exist (backend 'hf' loads local folders only; "
                     f"use '{EMBEDDED_NAME}' for the shipped model)"
                 )
-            if not (path / "config.json").is_file():
-                raise ValueError(f"model: {self.model!r} has no config.json, so it is not a transformers model folder")
+            if not (path / "config.json").is_file() and not (path / "adapter_config.json").is_file():
+                raise ValueError(
+                    f"model: {self.model!r} has no config.json, so it is not a transformers model folder "
+                    "(nor a LoRA adapter folder: no adapter_config.json)"
+                )
         if self.dtype == "auto" and self.backend == "hf":
             raise ValueError("dtype: 'auto' is for vllm; backend 'hf' needs float32, bfloat16 or float16")
         return self

@@ -40,7 +40,7 @@ class HFBackend(BaseLLM):
 
         self._torch = torch
         self.model_dir = Path(model_dir)
-        self._name = f"hf:{display_name or self.model_dir.name}"
+        self._name = f"hf:{display_name or _folder_label(self.model_dir)}"
         self.batch_size = batch_size
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
         self.tokenizer.padding_side = "left"
@@ -196,6 +196,17 @@ class _PerRowProcessor:
             if processor is not None:
                 scores[row : row + 1] = processor(input_ids[row : row + 1], scores[row : row + 1])
         return scores
+
+
+def _folder_label(folder: Path) -> str:
+    """A model's name in records: its folder, with the run folder in front for a LoRA adapter (``run/adapter``).
+
+    transformers loads an adapter folder (``adapter_config.json``) on its base model by itself when PEFT is
+    installed; its own folder name (``adapter``, ``checkpoint-40``) alone would not tell runs apart.
+    """
+    if (folder / "adapter_config.json").is_file():
+        return f"{folder.parent.name}/{folder.name}"
+    return folder.name
 
 
 def _cut_at_stop(text: str, stops: list[str]) -> tuple[str, bool]:
