@@ -199,3 +199,32 @@ def test_grpo_steps_log_each_reward_and_continue_the_sft_adapter(sft_run: Path, 
     written = plot_run(run)
     assert {p.name for p in written} == {"loss.png", "reward.png", "learning_rate.png"}
     assert all(p.stat().st_size > 1000 for p in written)
+
+
+def test_grpo_steps_on_the_arena_games_log_the_arena_rewards(tmp_path) -> None:
+    """The arenas' one-shot games as a GRPO prompt set, scored by the arena rewards (issue 7's RL rewards)."""
+    run = tmp_path / "rlvr-arena"
+    config = RlvrRunConfig.load(
+        CONFIGS_DIR / "rlvr-smollm2-cpu.yaml",
+        [
+            "model=embedded",
+            f"output_dir={run}",
+            "data.datasets=[arena-single-step]",
+            "rewards.functions={arena_legality: 1.0, arena_equilibrium: 0.5, arena_payoff: 0.0}",
+            "trainer.max_steps=2",
+            "trainer.save_steps=2",
+            "trainer.num_generations=2",
+            "trainer.per_device_train_batch_size=2",
+            "trainer.max_completion_length=24",
+            "data.limit=4",
+        ],
+    )
+    result = run_rlvr(config)
+    assert result.global_step == 2
+    history = json.loads((run / "trainer_state.json").read_text())["log_history"]
+    steps = [entry for entry in history if "reward" in entry]
+    assert [entry["step"] for entry in steps] == [1, 2]
+    for entry in steps:
+        legality, equilibrium = entry["rewards/arena_legality/mean"], entry["rewards/arena_equilibrium/mean"]
+        assert 0.0 <= legality <= 1.0 and 0.0 <= equilibrium <= 1.0
+        assert entry["reward"] == pytest.approx(legality + 0.5 * equilibrium)
