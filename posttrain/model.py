@@ -46,10 +46,13 @@ def resolve_model_dir(model: str) -> Path:
         return ensure_embedded_model()
     path = Path(model).expanduser()
     if not path.is_dir():
-        raise ModelLoadError(
-            f"model: folder {model!r} does not exist (posttrain loads local folders only; use '{EMBEDDED_NAME}' "
-            "for the shipped model, or download the base once and name its folder)"
+        hint = (
+            "the adapter of a run that has not finished: run its `posttrain sft` config first"
+            if path.name == "adapter"
+            else f"posttrain loads local folders only; use '{EMBEDDED_NAME}' for the shipped model, or download "
+            "the base once and name its folder"
         )
+        raise ModelLoadError(f"model: folder {model!r} does not exist ({hint})")
     if not (path / "config.json").is_file() and not (path / ADAPTER_CONFIG).is_file():
         raise ModelLoadError(f"model: {model!r} has neither config.json (a model) nor {ADAPTER_CONFIG} (an adapter)")
     return path

@@ -12,7 +12,7 @@ import logging
 
 from .config import RlvrRunConfig
 from .datasets import rlvr_prompts
-from .model import load_policy
+from .model import load_policy, resolve_model_dir
 from .rewards import build_rewards
 from .runs import MetricsLog, RunResult, finish, last_complete_checkpoint, prepare_run_dir
 
@@ -27,6 +27,7 @@ def run_rlvr(config: RlvrRunConfig, *, resume: bool = False) -> RunResult:
     names = list(config.rewards.functions)
     rewards = build_rewards(names, config.rewards.hierarchical)
     args = config.trainer.to_trl(run_dir, reward_weights=[config.rewards.functions[n] for n in names])
+    resolve_model_dir(config.model)  # a missing model is reported before a run folder is made
     prepare_run_dir(run_dir, config.model_dump(mode="json"), resume=resume)
     policy = load_policy(config.model, config.trainer.resolved_precision())
     prompts = rlvr_prompts(config.data, policy.tokenizer, config.trainer.seed)

@@ -14,7 +14,7 @@ from transformers import TrainerCallback
 
 from .config import SftRunConfig
 from .datasets import sft_split
-from .model import Policy, load_policy
+from .model import Policy, load_policy, resolve_model_dir
 from .runs import MetricsLog, RunResult, finish, last_complete_checkpoint, prepare_run_dir
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class _ResumedTokenCount(TrainerCallback):
 def run_sft(config: SftRunConfig, *, resume: bool = False) -> RunResult:
     """Train (or, with ``resume``, continue from the last checkpoint) and save the adapter in ``output_dir/adapter``."""
     run_dir = config.output_dir
+    resolve_model_dir(config.model)  # a missing model is reported before a run folder is made
     prepare_run_dir(run_dir, config.model_dump(mode="json"), resume=resume)
     trainer, policy = build_sft_trainer(config)
     trainer.train(resume_from_checkpoint=str(last_complete_checkpoint(run_dir)) if resume else None)

@@ -125,8 +125,12 @@ def test_rows_without_an_answer_type_get_none_so_trl_skips_them() -> None:
         (THINK + r"\boxed{Option 2: Firms take turns}", GOLD_MC, "multiple_choice", "wrong"),  # contradiction
         (THINK + r"\boxed{Option 2}", GOLD_MC, "multiple_choice", "partial"),
         (THINK + r"\boxed{Option 2: Both firms collude}", GOLD_MC, "multiple_choice", "partial"),
-        (THINK + r"\boxed{Option 2: both firms collude to set HIGH prices every year.}", GOLD_MC, "multiple_choice",
-         "exact"),  # fmt: skip
+        (
+            THINK + r"\boxed{Option 2: both firms collude to set HIGH prices every year.}",
+            GOLD_MC,
+            "multiple_choice",
+            "exact",
+        ),
         (THINK + r"\boxed{\text{" + GOLD_MC + "}}", GOLD_MC, "multiple_choice", "exact"),
         (THINK + r"\boxed{B, A, D, C}", "B, A, D, C", "ordering", "exact"),
         (THINK + r"\boxed{A, B, D, C}", "B, A, D, C", "ordering", "wrong"),
@@ -178,7 +182,9 @@ def test_arena_rewards_score_arena_rows_and_skip_recon_rows() -> None:
     legal = get_game("prisoner_dilemma").legal_actions(row["seat"])
     completions = [f'{{"action": "{legal[0]}"}}', '{"action": "fly away"}', THINK + r"\boxed{Yes}"]
     scores = legality(
-        [row["prompt"]] * 3, completions, game=["prisoner_dilemma", "prisoner_dilemma", None], seat=[row["seat"]] * 2
-        + [None]
+        [row["prompt"]] * 3,
+        completions,
+        game=["prisoner_dilemma", "prisoner_dilemma", None],
+        seat=[row["seat"]] * 2 + [None],
     )
     assert scores == [1.0, 0.0, None]
