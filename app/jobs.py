@@ -220,23 +220,32 @@ class JobService:
             self._events.setdefault(job_id, self._read_events(job_id))
 
     def _run(self, job_id: str, work: Work, answer: dict[str, Any] | None) -> None:
+        outcome: dict[str, Any] | None = None  # stays None only if the worker itself is going down
         try:
             record = self._update(job_id, status="running")
             result = work(record, self.folder(job_id), lambda event: self._record_event(job_id, event), answer)
             status: JobStatus = "waiting" if result.question is not None else "failed" if result.failure else "finished"
-            self._update(job_id, status=status, outcome=result.outcome, question=result.question, error=result.failure)
+            outcome = {"status": status, "outcome": result.outcome, "question": result.question,
+                       "error": result.failure}  # fmt: skip
         except Exception as err:  # noqa: BLE001 - a job's failure is recorded on the job, never lost in a worker
-            self._update(job_id, status="failed", error=f"{type(err).__name__}: {err}")
+            outcome = {"status": "failed", "error": f"{type(err).__name__}: {err}"}
         finally:
+            # The final status, the freed slot and the dropped event cache change together: whoever sees the job
+            # stopped (wait(), a resume) also sees its slot free, and a resume that follows finds no stale cache.
             with self._changed:
-                self._active -= 1
-                self._events.pop(job_id, None)  # a stopped job's events are read from events.jsonl: memory stays flat
-                self._changed.notify_all()
+                try:
+                    if outcome is not None:
+                        self._update(job_id, **outcome)
+                finally:
+                    self._active -= 1
+                    self._events.pop(job_id, None)  # stopped jobs' events are read from events.jsonl: memory stays flat
+                    self._changed.notify_all()
 
     def _record_event(self, job_id: str, event: dict[str, Any]) -> None:
         line = json.dumps({"time": round(time.time(), 3), **event}, default=str)
         with self._changed:
-            self._events[job_id].append(json.loads(line))
+            # events.jsonl is the record; the in-memory list is a cache for followers, rebuilt from it if dropped
+            self._events.setdefault(job_id, self._read_events(job_id)).append(json.loads(line))
             with (self.folder(job_id) / "events.jsonl").open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
             self._changed.notify_all()
