@@ -148,19 +148,18 @@ def merge(
 @app.command()
 def plot(
     run: Annotated[Path, typer.Argument(help="a run folder (output_dir of posttrain sft or rlvr)")],
-    out: Annotated[Path | None, typer.Option(help="folder for the PNG files (default: the run folder)")] = None,
+    out: Annotated[Path | None, typer.Option(help="folder for curves.png (default: the run folder)")] = None,
 ):
-    """Write the run's loss, reward and learning-rate curves as PNG files."""
+    """Write the run's loss, reward and learning-rate curves to curves.png."""
     with _expected_errors():
         from .config import PosttrainConfigError
         from .plot import plot_run
 
         try:
             written = plot_run(run, out)
-        except ValueError as err:
+        except (ValueError, FileNotFoundError) as err:
             raise PosttrainConfigError(str(err)) from None
-    for path in written:
-        console.print(str(path), highlight=False)
+    console.print(str(written), highlight=False)
 
 
 @app.command()

@@ -1,7 +1,7 @@
-"""``posttrain plot``: a run's loss and reward curves as PNG files, from its metrics log.
+"""A run's loss and reward curves as one PNG: ``posttrain plot`` writes it, the UI's Training tab shows it.
 
-One file per family that the log has, so a glance tells whether training moved: ``loss.png`` (train and eval
-loss), ``reward.png`` (total reward and each reward function's mean) and ``learning_rate.png``.
+One panel per family that the log has, so a glance tells whether training moved: loss (train and eval), reward
+(total and each reward function's mean) and learning rate.
 """
 
 from __future__ import annotations
@@ -9,17 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .runs import read_metrics
+from .metrics_log import read_metrics
+
+CURVES_FILE = "curves.png"
 
 
-def _curve_keys(history: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """The log keys to draw, grouped into one figure each (only families the log actually has)."""
+def curve_families(history: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The log keys to draw, one panel per family (only families the log actually has)."""
     keys = {key for entry in history for key in entry}
     families = {
         "loss": [k for k in ("loss", "eval_loss") if k in keys],
-        "reward": [k for k in ("reward",) if k in keys]
+        "reward": [k for k in ("reward", "eval_reward") if k in keys]
         + sorted(k for k in keys if k.startswith("rewards/") and k.endswith("/mean")),
-        "learning_rate": [k for k in ("learning_rate",) if k in keys],
+        "learning rate": [k for k in ("learning_rate",) if k in keys],
     }
     return {name: chosen for name, chosen in families.items() if chosen}
 
@@ -30,32 +32,34 @@ def series(history: list[dict[str, Any]], key: str) -> tuple[list[int], list[flo
     return [s for s, _ in points], [v for _, v in points]
 
 
-def plot_run(run_dir: Path, out_dir: Path | None = None) -> list[Path]:
-    """Write the run's curves as PNG files (into ``out_dir``, default the run folder); returns their paths."""
+def plot_history(history: list[dict[str, Any]], out: Path, title: str = "") -> Path:
+    """Draw the logged curves into ``out`` (PNG); a ValueError if the log has nothing to draw yet."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    history = read_metrics(run_dir)
-    families = _curve_keys(history)
+    families = curve_families(history)
     if not families:
-        raise ValueError(f"{run_dir}: the log has no loss, reward or learning-rate entries yet")
-    out_dir = out_dir or run_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, keys in families.items():
-        figure, axis = plt.subplots(figsize=(6, 3.6))
+        raise ValueError(f"{title or 'the run'}: the log has no loss, reward or learning-rate entries yet")
+    figure, axes = plt.subplots(1, len(families), figsize=(4.5 * len(families), 3.4), squeeze=False)
+    for axis, (name, keys) in zip(axes[0], families.items(), strict=True):
         for key in keys:
             steps, values = series(history, key)
             axis.plot(steps, values, marker="o" if len(steps) < 30 else None, label=key)
-        axis.set_title(f"{run_dir.name}: {name.replace('_', ' ')}")
+        axis.set_title(name)
         axis.set_xlabel("step")
         axis.grid(alpha=0.3)
         axis.legend(fontsize=7)
-        figure.tight_layout()
-        path = out_dir / f"{name}.png"
-        figure.savefig(path, dpi=110)
-        plt.close(figure)
-        written.append(path)
-    return written
+    if title:
+        figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=110)
+    plt.close(figure)
+    return out
+
+
+def plot_run(run_dir: Path, out_dir: Path | None = None) -> Path:
+    """Write the run's curves to ``curves.png`` in ``out_dir`` (default the run folder); returns its path."""
+    return plot_history(read_metrics(run_dir), (out_dir or run_dir) / CURVES_FILE, title=run_dir.name)

@@ -24,9 +24,9 @@ import yaml
 from transformers import TrainerCallback
 
 from .config import PosttrainConfigError
+from .metrics_log import METRICS_FILE
 
 ADAPTER_DIR = "adapter"
-METRICS_FILE = "metrics.jsonl"
 CONFIG_FILE = "config.yaml"
 
 log = logging.getLogger(__name__)
@@ -137,19 +137,6 @@ class MetricsLog(TrainerCallback):
         with self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry, default=float) + "\n")
             f.flush()
-
-
-def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
-    """The run's logged entries: metrics.jsonl, else the newest trainer_state.json's log_history."""
-    path = run_dir / METRICS_FILE
-    if path.is_file():
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    states = [run_dir / "trainer_state.json", *(c / "trainer_state.json" for c in checkpoints(run_dir))]
-    existing = [s for s in states if s.is_file()]
-    if not existing:
-        raise FileNotFoundError(f"{run_dir} has no {METRICS_FILE} or trainer_state.json")
-    newest = max(existing, key=lambda s: s.stat().st_mtime)
-    return json.loads(newest.read_text(encoding="utf-8")).get("log_history", [])
 
 
 def finish(trainer: Any, run_dir: Path) -> Path:

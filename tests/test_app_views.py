@@ -15,7 +15,7 @@ from reasonsuite.agents.arenas import run_tournament
 from reasonsuite.agents.econ import answer
 from reasonsuite.agents.masse import problem_from_record
 from reasonsuite.app.arena_matches import ArenaMatchView
-from reasonsuite.app.ui import arena_tab, chat_tab, evals_tab, training_tab
+from reasonsuite.app.ui import arena_tab, chat_tab, evals_tab
 from reasonsuite.app.ui.structural_form import (
     FormError,
     braces_from_rows,
@@ -32,6 +32,8 @@ from reasonsuite.evals.masse_eval import run_masse_eval
 from reasonsuite.evals.runner import run_eval
 from reasonsuite.evals.tasks import load_task
 from reasonsuite.llm import SamplingParams
+from reasonsuite.posttrain.metrics_log import find_runs, read_metrics
+from reasonsuite.posttrain.plot import curve_families, plot_history, series
 
 
 def test_the_rack_form_writes_the_same_problem_it_was_filled_from() -> None:
@@ -79,17 +81,27 @@ def test_the_evaluation_browser_finds_compares_and_filters_runs(eval_root: Path)
 
 
 def test_a_training_log_becomes_loss_and_reward_curves(tmp_path: Path) -> None:
+    """The Training tab's reading and drawing: a plain TRL run (checkpoint state only) and one with metrics.jsonl."""
     run = tmp_path / "grpo-run"
     (run / "checkpoint-2").mkdir(parents=True)
     history = [{"step": 1, "loss": 0.9, "reward": 0.1, "rewards/payoff/mean": 0.2, "learning_rate": 1e-5},
                {"step": 2, "loss": 0.7, "reward": 0.4, "rewards/payoff/mean": 0.5, "learning_rate": 1e-5}]  # fmt: skip
     (run / "checkpoint-2" / "trainer_state.json").write_text(json.dumps({"log_history": history}))
-    assert training_tab.find_training_runs(tmp_path) == ["grpo-run"]
-    assert training_tab.series(training_tab.log_history(run), "loss") == ([1, 2], [0.9, 0.7])
-    image = training_tab.plot(training_tab.log_history(run), tmp_path / "curves.png")
+    live = tmp_path / "sft" / "live-run"
+    live.mkdir(parents=True)
+    (live / "metrics.jsonl").write_text(json.dumps({"step": 1, "loss": 2.5}) + "\n")
+    assert find_runs(tmp_path) == ["grpo-run", "sft/live-run"]
+    assert series(read_metrics(run), "loss") == ([1, 2], [0.9, 0.7])
+    assert curve_families(read_metrics(run)) == {
+        "loss": ["loss"], "reward": ["reward", "rewards/payoff/mean"], "learning rate": ["learning_rate"]
+    }  # fmt: skip
+    assert read_metrics(live) == [{"step": 1, "loss": 2.5}]
+    image = plot_history(read_metrics(run), tmp_path / "curves.png")
     assert image.stat().st_size > 10_000
     with pytest.raises(ValueError, match="no loss, reward"):
-        training_tab.plot([{"step": 1, "epoch": 0.5}], tmp_path / "empty.png")
+        plot_history([{"step": 1, "epoch": 0.5}], tmp_path / "empty.png")
+    with pytest.raises(FileNotFoundError, match="no metrics.jsonl or trainer_state.json"):
+        read_metrics(tmp_path)
 
 
 def test_the_chat_view_says_which_tool_computed_the_answer() -> None:

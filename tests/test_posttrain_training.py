@@ -197,8 +197,7 @@ def test_grpo_steps_log_each_reward_and_continue_the_sft_adapter(sft_run: Path, 
     from reasonsuite.posttrain.plot import plot_run
 
     written = plot_run(run)
-    assert {p.name for p in written} == {"loss.png", "reward.png", "learning_rate.png"}
-    assert all(p.stat().st_size > 1000 for p in written)
+    assert written == run / "curves.png" and written.stat().st_size > 10_000
 
 
 def test_grpo_steps_on_the_arena_games_log_the_arena_rewards(tmp_path) -> None:

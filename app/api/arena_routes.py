@@ -9,7 +9,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..arena_matches import ArenaMatches, ArenaMatchRequest, ArenaMatchView
-from .streaming import follow_events
+from .streaming import follow_events, known_job
 
 
 class MoveRequest(BaseModel):
@@ -34,14 +34,9 @@ def arena_router(matches: ArenaMatches) -> APIRouter:
     def get(run_id: str) -> ArenaMatchView:
         return matches.get(run_id)
 
-    def known_match(run_id: str) -> str:
-        # A dependency runs before the response starts; a generator's body only once the 200 is on its way.
-        matches.get(run_id)
-        return run_id
-
     @router.get("/{run_id}/events", response_class=EventSourceResponse, summary="The moves as server-sent events")
     async def events(
-        run_id: str = Depends(known_match),  # noqa: B008 - FastAPI's dependency idiom
+        run_id: str = Depends(known_job(matches.get)),  # noqa: B008 - FastAPI's dependency idiom
         after: int = Query(0, ge=0),
     ) -> AsyncIterable[ServerSentEvent]:
         async for event in follow_events(matches.jobs, run_id, after):

@@ -11,7 +11,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..masse_runs import MasseRunRequest, MasseRuns, MasseRunView
-from .streaming import follow_events
+from .streaming import follow_events, known_job
 
 MEDIA_TYPES = {"markdown": "text/markdown", "pdf": "application/pdf"}
 
@@ -38,18 +38,13 @@ def masse_router(runs: MasseRuns) -> APIRouter:
     def get(run_id: str) -> MasseRunView:
         return runs.get(run_id)
 
-    def known_run(run_id: str) -> str:
-        # A dependency runs before the response starts; a generator's body only once the 200 is on its way.
-        runs.get(run_id)
-        return run_id
-
     @router.get(
         "/{run_id}/events",
         response_class=EventSourceResponse,
         summary="The run's trace as server-sent events (node start/end, tool calls), live",
     )
     async def events(
-        run_id: str = Depends(known_run),  # noqa: B008 - FastAPI's dependency idiom
+        run_id: str = Depends(known_job(runs.get)),  # noqa: B008 - FastAPI's dependency idiom
         after: int = Query(0, ge=0),
     ) -> AsyncIterable[ServerSentEvent]:
         async for event in follow_events(runs.jobs, run_id, after):
