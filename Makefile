@@ -10,23 +10,24 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .PHONY: demo test setup setup-dev lint bench clean
 
-demo: $(STAMPS)/model
+demo: $(STAMPS)/model $(STAMPS)/engine
 	$(BIN)/reasonsuite demo --n 10
 	$(BIN)/reasonsuite masse run --sample 1 --structured --mode llm --out runs/masse-demo
 
-test: $(STAMPS)/model $(STAMPS)/dev $(STAMPS)/browser
+test: $(STAMPS)/model $(STAMPS)/engine $(STAMPS)/dev $(STAMPS)/browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(STAMPS)/model
+setup: $(STAMPS)/model $(STAMPS)/engine
 
-setup-dev: $(STAMPS)/model $(STAMPS)/dev
+setup-dev: $(STAMPS)/model $(STAMPS)/engine $(STAMPS)/dev
 
 lint: $(STAMPS)/dev
 	$(BIN)/ruff check .
 
-bench: $(STAMPS)/model $(STAMPS)/dev
+bench: $(STAMPS)/model $(STAMPS)/engine $(STAMPS)/dev
 	$(BIN)/python benchmarks/decode.py
+	$(BIN)/python benchmarks/engine_concurrency.py
 	$(BIN)/python benchmarks/tools.py
 
 $(STAMPS)/venv:
@@ -50,7 +51,13 @@ $(STAMPS)/model: $(STAMPS)/package
 	$(BIN)/reasonsuite model prepare
 	@touch $@
 
-# Test tools and llama.cpp's OpenAI-compatible server (compiled from source once, ~12 CPU-minutes; pip caches it).
+# llama.cpp's server, the default CPU engine: compiled for this CPU once (about 10 minutes on 2 cores) into
+# ~/.cache/reasonsuite/engines, from the llama.cpp source pinned by llama-cpp-python's release on PyPI. Needs cmake, g++.
+$(STAMPS)/engine: $(STAMPS)/package
+	$(BIN)/reasonsuite engine build
+	@touch $@
+
+# Test tools: pytest, ruff, hypothesis, the cross-check libraries and Playwright.
 $(STAMPS)/dev: $(STAMPS)/package pyproject.toml
 	$(PIP) install -e ".[dev]"
 	@touch $@

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from .embedded import EMBEDDED_NAME
 from .types import SamplingParams
 
-Backend = Literal["hf", "openai", "vllm"]
+Backend = Literal["hf", "llamacpp", "openai", "vllm"]
 _CONFIG_FILE: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("_CONFIG_FILE", default=None)
 
 
@@ -30,7 +30,11 @@ class LLMConfig(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="REASONSUITE_", extra="forbid", validate_default=True)
 
-    backend: Backend = Field("hf", description="hf (in-process transformers), openai (any compatible endpoint), vllm")
+    backend: Backend = Field(
+        "hf",
+        description="hf (in-process transformers), llamacpp (llama.cpp's server, started for the run), "
+        "openai (any compatible endpoint), vllm (in-process, GPU)",
+    )
     model: str = Field(
         EMBEDDED_NAME,
         description="'embedded' (SmolLM2-135M-Instruct shipped with the suite), a local model folder (hf, vllm), "
@@ -42,7 +46,7 @@ class LLMConfig(BaseSettings):
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="0 = greedy")
     top_p: float = Field(1.0, gt=0.0, le=1.0)
     seed: int | None = Field(0, ge=0)
-    batch_size: int = Field(16, ge=1, le=1024, description="hf: sequences per forward pass")
+    batch_size: int = Field(16, ge=1, le=1024, description="hf: sequences per forward pass; llamacpp: server slots")
     dtype: Literal["float32", "bfloat16", "float16", "auto"] | None = Field(
         None, description="weights dtype; default float32 for hf (fastest on CPUs without bf16), auto for vllm"
     )
@@ -59,6 +63,15 @@ class LLMConfig(BaseSettings):
     def _check_backend_needs(self) -> LLMConfig:
         if self.backend == "openai" and not self.base_url:
             raise ValueError("base_url is required for backend 'openai' (set REASONSUITE_BASE_URL or --base-url)")
+        if self.backend == "llamacpp" and self.model != EMBEDDED_NAME:
+            path = Path(self.model).expanduser()
+            if not (path.is_file() and path.suffix == ".gguf") and not (
+                (path / "config.json").is_file() or (path / "adapter_config.json").is_file()
+            ):
+                raise ValueError(
+                    f"model: {self.model!r} is not a .gguf file, a transformers model folder or a LoRA adapter "
+                    f"folder (backend 'llamacpp'; use '{EMBEDDED_NAME}' for the shipped model)"
+                )
         if self.backend == "hf" and self.model != EMBEDDED_NAME:
             path = Path(self.model).expanduser()
             if not path.is_dir():

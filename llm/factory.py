@@ -28,6 +28,11 @@ def load_llm(config: LLMConfig | None = None) -> BaseLLM:
             batch_size=config.batch_size,
             **common,
         )
+    if config.backend == "llamacpp":
+        from .engines import spec_for_model
+        from .llamacpp_backend import LlamaCppBackend
+
+        return LlamaCppBackend(spec_for_model(config.model, parallel=config.batch_size), **common)
     if config.backend == "openai":
         from .openai_compat import OpenAIBackend
 

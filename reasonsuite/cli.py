@@ -23,6 +23,7 @@ from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
 from .masse_cli import masse_app
 from .rack_cli import rack_app
+from .serve_cli import engine_app, serve
 from .tool_cli import tool_command
 
 app = typer.Typer(
@@ -43,6 +44,8 @@ app.add_typer(arena_app, name="arena")
 app.command("serve-api")(serve_api)
 app.command("serve-mcp")(serve_mcp)
 app.command("ui")(ui)
+app.command("serve")(serve)
+app.add_typer(engine_app, name="engine")
 console = Console()
 
 

@@ -1,19 +1,19 @@
-"""The openai backend against a real OpenAI-compatible server: llama.cpp's, serving the embedded GGUF on loopback."""
+"""The openai backend against a real OpenAI-compatible server: llama.cpp's, serving the embedded GGUF on loopback.
+
+The server is the suite's default CPU engine (``reasonsuite engine build``, run by ``make test``), started here
+through the same ManagedEngine that ``reasonsuite serve`` and the ``llamacpp`` backend use.
+"""
 
 from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from pydantic import BaseModel
 
 from reasonsuite.llm import BackendUnavailableError, LLMConfig, SamplingParams, load_llm
-from reasonsuite.llm.embedded import embedded_gguf_path
+from reasonsuite.llm.engines import EngineSpec, ManagedEngine
 
 pytestmark = pytest.mark.slow
 SERVED_NAME = "smollm2-135m-instruct"
@@ -31,50 +31,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server_url():
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python is part of the [dev] extra; `make test` installs it")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(embedded_gguf_path()),
-            "--model_alias",
-            SERVED_NAME,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--n_threads",
-            "2",
-            "--verbose",
-            "False",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"llama.cpp server exited: {process.stderr.read()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("llama.cpp server did not start within 120 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+def server_url(tmp_path_factory):
+    spec = EngineSpec(served_name=SERVED_NAME, parallel=4, ctx_per_sequence=1024, threads=2)
+    with ManagedEngine(spec, log_dir=tmp_path_factory.mktemp("engine")) as engine:
+        yield engine.base_url
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +76,7 @@ def test_structured_output_through_the_server_grammar(served_llm) -> None:
         schema=Answer,
     )[0]
     assert isinstance(generation.parsed, Answer)
-    assert served_llm.structured_mode == "json_object"  # llama.cpp rejected OpenAI's json_schema shape
+    assert served_llm.structured_mode == "json_schema"  # llama-server takes OpenAI's response_format shape
 
 
 def test_unreachable_endpoint_is_a_clear_error() -> None:

@@ -1,0 +1,37 @@
+"""Backend ``llamacpp``: llama.cpp's server started for the length of a run, spoken to through the openai backend.
+
+The embedded model's own GGUF file is served as shipped (Q4_1); the server decodes the requests in flight together
+(continuous batching over ``batch_size`` slots), and enforces JSON schemas by grammar. The server is a child process
+on a free loopback port, stopped by :meth:`close` (every caller closes its backend; an interpreter exit kills it too).
+"""
+
+from __future__ import annotations
+
+import atexit
+from typing import Any
+
+from .engines import EngineSpec, ManagedEngine
+from .openai_compat import OpenAIBackend
+
+
+class LlamaCppBackend(OpenAIBackend):
+    def __init__(self, spec: EngineSpec, **base_kwargs: Any):
+        self.engine = ManagedEngine(spec).start()
+        atexit.register(self.engine.stop)
+        super().__init__(
+            base_url=self.engine.base_url,
+            model=self.engine.served_name,
+            api_key=spec.api_key or "EMPTY",
+            max_concurrency=spec.parallel,
+            structured_mode="json_schema",
+            **base_kwargs,
+        )
+        self.spec = spec
+
+    @property
+    def name(self) -> str:
+        return f"llamacpp:{self.spec.model}"
+
+    def close(self) -> None:
+        super().close()
+        self.engine.stop()
