@@ -8,7 +8,7 @@ STAMPS := .make
 TORCH_VERSION := 2.13.0
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: demo test setup setup-dev lint bench clean
+.PHONY: demo test setup setup-dev lint bench posttrain-smoke clean
 
 demo: $(STAMPS)/model $(STAMPS)/engine
 	$(BIN)/reasonsuite demo --n 10
@@ -29,6 +29,23 @@ bench: $(STAMPS)/model $(STAMPS)/engine $(STAMPS)/dev
 	$(BIN)/python benchmarks/decode.py
 	$(BIN)/python benchmarks/engine_concurrency.py
 	$(BIN)/python benchmarks/tools.py
+
+# Post-training end to end in minutes on a CPU: a short SFT, a short GRPO on its adapter, the curves, then the base
+# model and the GRPO adapter on the same Recon-Eval items, compared per category. Shows the plumbing, not a gain.
+SMOKE := runs/posttrain-smoke
+SMOKE_ITEMS ?= 24
+posttrain-smoke: $(STAMPS)/model $(STAMPS)/engine
+	rm -rf $(SMOKE)
+	$(BIN)/posttrain sft --config sft-smollm2-cpu --set output_dir=$(SMOKE)/sft --set trainer.max_steps=8 \
+		--set trainer.eval_steps=8 --set trainer.save_steps=8 --set data.eval_examples=4
+	$(BIN)/posttrain rlvr --config rlvr-smollm2-cpu --set model=$(SMOKE)/sft/adapter --set output_dir=$(SMOKE)/rlvr \
+		--set trainer.max_steps=3 --set trainer.save_steps=3 --set trainer.max_completion_length=192
+	$(BIN)/posttrain plot $(SMOKE)/sft
+	$(BIN)/posttrain plot $(SMOKE)/rlvr
+	$(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --max-new-tokens 384 --out $(SMOKE)/eval-base
+	$(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --max-new-tokens 384 --out $(SMOKE)/eval-rlvr \
+		--model $(SMOKE)/rlvr/adapter
+	$(BIN)/reasonsuite eval compare $(SMOKE)/eval-base $(SMOKE)/eval-rlvr --markdown $(SMOKE)/comparison.md
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)

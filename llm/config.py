@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from .embedded import EMBEDDED_NAME
 from .types import SamplingParams
 
-Backend = Literal["hf", "llamacpp", "openai", "vllm"]
+Backend = Literal["auto", "hf", "llamacpp", "openai", "vllm"]
 _CONFIG_FILE: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("_CONFIG_FILE", default=None)
 
 
@@ -31,8 +31,9 @@ class LLMConfig(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REASONSUITE_", extra="forbid", validate_default=True)
 
     backend: Backend = Field(
-        "hf",
-        description="hf (in-process transformers), llamacpp (llama.cpp's server, started for the run), "
+        "auto",
+        description="auto (llamacpp for the embedded model or a .gguf file when its server is built, else hf), "
+        "hf (in-process transformers), llamacpp (llama.cpp's server, started for the run), "
         "openai (any compatible endpoint), vllm (in-process, GPU)",
     )
     model: str = Field(
@@ -61,6 +62,8 @@ class LLMConfig(BaseSettings):
 
     @model_validator(mode="after")
     def _check_backend_needs(self) -> LLMConfig:
+        if self.backend == "auto":
+            self.backend = _fastest_local_backend(self.model)
         if self.backend == "openai" and not self.base_url:
             raise ValueError("base_url is required for backend 'openai' (set REASONSUITE_BASE_URL or --base-url)")
         if self.backend == "llamacpp" and self.model != EMBEDDED_NAME:
@@ -126,6 +129,18 @@ class LLMConfig(BaseSettings):
         data = self.model_dump(mode="json")
         data["api_key"] = "***" if self.api_key else None
         return data
+
+
+def _fastest_local_backend(model: str) -> Backend:
+    """What ``auto`` means: the fastest engine measured on a CPU (docs/benchmarks.md) that can serve ``model``.
+
+    llama.cpp's server when it is built and the model is the embedded one or a GGUF file; transformers otherwise
+    (model folders and posttrain adapters are evaluated as trained, in fp32, rather than converted and quantised).
+    """
+    from .engines.llama_server import server_is_built
+
+    serves_gguf = model == EMBEDDED_NAME or model.endswith(".gguf")
+    return "llamacpp" if serves_gguf and server_is_built() else "hf"
 
 
 class _FileSource(PydanticBaseSettingsSource):

@@ -26,7 +26,14 @@ class LLMFlags:
     config: Annotated[
         Path | None, typer.Option("--config", help="YAML file with LLM settings", rich_help_panel=_PANEL)
     ] = None
-    backend: Annotated[str | None, typer.Option("--backend", help="hf | openai | vllm", rich_help_panel=_PANEL)] = None
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            help="auto | hf | llamacpp | openai | vllm (auto: llamacpp for the embedded model when built, else hf)",
+            rich_help_panel=_PANEL,
+        ),
+    ] = None
     model: Annotated[
         str | None,
         typer.Option("--model", help="'embedded', a local folder, or the served model's name", rich_help_panel=_PANEL),

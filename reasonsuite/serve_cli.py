@@ -86,9 +86,11 @@ def build(
     jobs: Annotated[int | None, typer.Option(min=1, help="compile jobs (default: all cores)")] = None,
     sdist: Annotated[Path | None, typer.Option(help="llama-cpp-python's source archive, if already downloaded")] = None,
 ) -> None:
-    """Build llama.cpp's server for this CPU (once; the default CPU engine)."""
+    """Build llama.cpp's server for this CPU and convert the embedded model for it (once each)."""
+    from .llm.engines.gguf_files import model_gguf
     from .llm.engines.llama_server import build as build_server
 
     with backend_errors():
         binary = build_server(jobs=jobs, sdist=sdist, log=lambda line: console.print(line, highlight=False))
-    console.print(f"ready: {binary}", highlight=False)
+        console.print(f"ready: {binary}", highlight=False)
+        console.print(f"embedded model for llama.cpp: {model_gguf('embedded')}", highlight=False)

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from reasonsuite.llm import ConfigError, LLMConfig
+from reasonsuite.llm.engines.llama_server import server_is_built
 
 
 @pytest.fixture(autouse=True)
@@ -17,13 +18,25 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_defaults_pick_the_embedded_model_in_process() -> None:
+def test_defaults_pick_the_embedded_model_on_the_fastest_built_engine(tmp_path, monkeypatch) -> None:
     config = LLMConfig.load()
-    assert (config.backend, config.model, config.dtype, config.temperature) == ("hf", "embedded", None, 0.0)
+    assert (config.model, config.dtype, config.temperature) == ("embedded", None, 0.0)
+    assert config.backend == ("llamacpp" if server_is_built() else "hf")
+    monkeypatch.setenv("REASONSUITE_HOME", str(tmp_path))  # a home where llama.cpp's server was never built
+    assert LLMConfig.load().backend == "hf"
+    assert LLMConfig.load(backend="auto", model=str(_model_folder(tmp_path))).backend == "hf"
+
+
+def _model_folder(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{}")
+    return tmp_path / "model"
 
 
 def test_unknown_backend_names_the_field() -> None:
-    with pytest.raises(ConfigError, match=r"backend: Input should be 'hf', 'openai' or 'vllm' \(got 'llamafile'\)"):
+    with pytest.raises(
+        ConfigError, match=r"backend: Input should be 'auto', 'hf', 'llamacpp', 'openai' or 'vllm' \(got 'llamafile'\)"
+    ):
         LLMConfig.load(backend="llamafile")
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from reasonsuite.cli import app
 from reasonsuite.llm import ConfigError, LLMConfig
-from reasonsuite.llm.embedded import EMBEDDED_NAME, embedded_gguf_path, ensure_embedded_model
+from reasonsuite.llm.embedded import EMBEDDED_NAME, ensure_embedded_model
 from reasonsuite.llm.engines import EngineError, EngineSpec, engine_command, llama_server, spec_for_model
 
 
@@ -25,11 +25,14 @@ def fake_engine_home(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def test_the_llamacpp_command_serves_the_shipped_gguf_with_one_slot_per_sequence(fake_engine_home) -> None:
-    command = engine_command(EngineSpec(parallel=8, ctx_per_sequence=2048, threads=2, api_key="k"), port=9001)
+def test_the_llamacpp_command_serves_a_gguf_with_one_slot_per_sequence(fake_engine_home, tmp_path) -> None:
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    spec = EngineSpec(model=str(gguf), parallel=8, ctx_per_sequence=2048, threads=2, api_key="k")
+    command = engine_command(spec, port=9001)
     assert command[0].endswith("bin/llama-server")
     options = dict(zip(command[1::2], command[2::2], strict=False))
-    assert options["--model"] == str(embedded_gguf_path())
+    assert options["--model"] == str(gguf)
     assert (options["--parallel"], options["--ctx-size"], options["--threads"]) == ("8", str(8 * 2048), "2")
     assert (options["--host"], options["--port"], options["--alias"]) == ("127.0.0.1", "9001", "smollm2")
     assert command[-2:] == ["--api-key", "k"]
@@ -58,8 +61,10 @@ def test_llamacpp_serves_at_most_one_adapter(fake_engine_home, tmp_path) -> None
 
 
 def test_a_folder_that_is_not_an_adapter_is_refused_by_name(fake_engine_home, tmp_path) -> None:
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
     with pytest.raises(EngineError, match="lora: .* is not a LoRA adapter folder"):
-        engine_command(EngineSpec(loras={"mine": tmp_path}), port=9001)
+        engine_command(EngineSpec(model=str(gguf), loras={"mine": tmp_path / "empty"}), port=9001)
 
 
 def test_the_vllm_command_names_each_adapter(monkeypatch, tmp_path) -> None:

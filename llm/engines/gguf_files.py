@@ -3,6 +3,11 @@
 posttrain writes transformers/PEFT folders; llama.cpp reads GGUF. llama.cpp's own convert scripts (kept with the
 built server, see :mod:`.llama_server`) do the conversion; the result is cached under the suite's home, keyed by
 the source folder's path and its files' modification times, so a retrained adapter is converted again.
+
+Models are served with float16 weights. The embedded model ships as Q4_1, but llama.cpp multiplies Q4_1 weights by
+8-bit-quantised activations, and on a 135M model that changes greedy answers: on 16 Recon-Eval prompts (128 tokens)
+the shipped Q4_1 file gave the transformers fp32 answer 6 times, an f16 copy of the same weights 15 times, and the
+f16 copy was also the faster one with many sequences in flight (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..embedded import EMBEDDED_NAME, embedded_gguf_path, ensure_embedded_model, suite_home
+from ..embedded import EMBEDDED_NAME, ensure_embedded_model, suite_home
 from .errors import EngineError
 from .llama_server import source_dir
 
@@ -22,12 +27,12 @@ from .llama_server import source_dir
 def model_gguf(model: str) -> Path:
     """The GGUF file to serve for ``model``: 'embedded', a .gguf file, or a transformers folder (converted)."""
     if model == EMBEDDED_NAME:
-        return embedded_gguf_path()
+        return _convert(ensure_embedded_model(), "convert_hf_to_gguf.py", [], outtype="f16")
     path = Path(model).expanduser()
     if path.is_file() and path.suffix == ".gguf":
         return path
     if path.is_dir() and (path / "config.json").is_file():
-        return _convert(path, "convert_hf_to_gguf.py", [])
+        return _convert(path, "convert_hf_to_gguf.py", [], outtype="f16")
     raise EngineError(f"model: {model!r} is neither 'embedded', a .gguf file nor a transformers model folder")
 
 
@@ -43,11 +48,11 @@ def adapter_gguf(adapter: Path, base_model: str) -> Path:
         raise EngineError(
             f"lora: converting {adapter} needs the base model as a transformers folder (config.json), not {base}"
         )
-    return _convert(adapter, "convert_lora_to_gguf.py", ["--base", str(base)])
+    return _convert(adapter, "convert_lora_to_gguf.py", ["--base", str(base)], outtype="f32")
 
 
-def _convert(folder: Path, script: str, extra: list[str]) -> Path:
-    cached = _cache_path(folder)
+def _convert(folder: Path, script: str, extra: list[str], *, outtype: str) -> Path:
+    cached = _cache_path(folder, outtype)
     if cached.is_file():
         return cached
     converter = source_dir() / script
@@ -56,7 +61,7 @@ def _convert(folder: Path, script: str, extra: list[str]) -> Path:
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_suffix(".partial")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source_dir() / "gguf-py"), str(source_dir())])}
-    command = [sys.executable, str(converter), str(folder), *extra, "--outtype", "f32", "--outfile", str(partial)]
+    command = [sys.executable, str(converter), str(folder), *extra, "--outtype", outtype, "--outfile", str(partial)]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0 or not partial.is_file():
         partial.unlink(missing_ok=True)
@@ -65,8 +70,8 @@ def _convert(folder: Path, script: str, extra: list[str]) -> Path:
     return cached
 
 
-def _cache_path(folder: Path) -> Path:
+def _cache_path(folder: Path, outtype: str) -> Path:
     folder = folder.resolve()
     stamps = sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file())
     key = hashlib.sha256(json.dumps([str(folder), stamps]).encode()).hexdigest()[:16]
-    return suite_home() / "engines" / "gguf" / f"{folder.name}-{key}.gguf"
+    return suite_home() / "engines" / "gguf" / f"{folder.name}-{key}-{outtype}.gguf"

@@ -42,10 +42,14 @@ def engine_dir() -> Path:
     return suite_home() / "engines" / f"llama.cpp-{LLAMA_CPP_PYTHON_VERSION}"
 
 
+def server_is_built() -> bool:
+    return os.access(engine_dir() / "bin" / BINARY_NAME, os.X_OK)
+
+
 def server_binary() -> Path:
     """The built ``llama-server``; an EngineError saying how to build it if it is not there."""
     binary = engine_dir() / "bin" / BINARY_NAME
-    if not os.access(binary, os.X_OK):
+    if not server_is_built():
         raise EngineError(
             f"llama.cpp's server is not built yet ({binary} is missing): run `reasonsuite engine build` "
             "(once, about 10 minutes on 2 cores; `make demo` and `make test` do it)"
@@ -65,7 +69,7 @@ def build(*, jobs: int | None = None, sdist: Path | None = None, log=print) -> P
     finished. A no-op when the binary is already there.
     """
     target = engine_dir()
-    if os.access(target / "bin" / BINARY_NAME, os.X_OK):
+    if server_is_built():
         return target / "bin" / BINARY_NAME
     for tool in ("cmake", "c++"):
         if shutil.which(tool) is None:

