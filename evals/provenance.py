@@ -6,7 +6,9 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-_PACKAGES = ("reasonsuite", "torch", "transformers", "outlines", "openai", "vllm", "llama-cpp-python", "datasets")
+from reasonsuite.llm.engines.llama_server import LLAMA_CPP_PYTHON_VERSION, server_is_built
+
+_PACKAGES = ("reasonsuite", "torch", "transformers", "outlines", "openai", "vllm", "datasets")
 
 
 def package_versions() -> dict[str, str]:
@@ -17,6 +19,8 @@ def package_versions() -> dict[str, str]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             continue
+    if server_is_built():  # the llamacpp backend's engine: built from the llama.cpp that this release vendors
+        versions["llama.cpp"] = f"llama-cpp-python {LLAMA_CPP_PYTHON_VERSION} source"
     return versions
 
 

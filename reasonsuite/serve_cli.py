@@ -46,6 +46,10 @@ def serve(
     api_key: Annotated[str | None, typer.Option(envvar="REASONSUITE_ENGINE_API_KEY", help="key clients must send")] = (
         None
     ),
+    engine_arg: Annotated[
+        list[str] | None,
+        typer.Option(help="passed to the engine as is (repeatable), e.g. --engine-arg=--max-model-len"),
+    ] = None,
 ) -> None:
     """Serve a model over an OpenAI-compatible API until Ctrl-C."""
     from pydantic import ValidationError
@@ -55,7 +59,7 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
         raise fail(f"--host {host}: listening off loopback needs --api-key (or REASONSUITE_ENGINE_API_KEY)")
     settings = {"engine": engine, "host": host, "port": port, "served_name": served_name, "parallel": parallel,
-                "ctx_per_sequence": ctx_per_sequence, "api_key": api_key}  # fmt: skip
+                "ctx_per_sequence": ctx_per_sequence, "api_key": api_key, "extra_args": engine_arg or []}  # fmt: skip
     with backend_errors():
         try:
             spec = spec_for_model(model, **settings)

@@ -8,7 +8,11 @@ import sys
 
 import pytest
 
+from reasonsuite.llm.engines.llama_server import server_is_built
+
 pytestmark = pytest.mark.slow
+# The default backend: llama.cpp's server once built (make test builds it), else transformers.
+DEFAULT_MODEL = "llamacpp:embedded" if server_is_built() else "hf:SmolLM2-135M-Instruct"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +31,7 @@ def test_demo_answers_questions_and_reports_the_summary(tmp_path) -> None:
         assert record["response"] and 0 < record["completion_tokens"] <= 24
         assert isinstance(record["correct"], bool)
     results = json.loads((out / "results.json").read_text())
-    assert results["model"] == "hf:SmolLM2-135M-Instruct" and results["completed"] == 2
+    assert results["model"] == DEFAULT_MODEL and results["completed"] == 2
     assert not list(out.glob(".*.tmp"))  # atomic writes left no temporary file
 
 

@@ -13,7 +13,9 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+# transformers, in-process: slow enough per chunk that the run can be killed part-way at a known point.
 ARGS = ["eval", "run", "--task", "recon-eval", "--limit", "6", "--max-new-tokens", "8", "--chunk-size", "2"]
+ARGS += ["--backend", "hf"]
 
 
 def _cli(out: Path, *extra: str) -> list[str]:

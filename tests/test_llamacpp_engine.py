@@ -116,3 +116,28 @@ def test_reasonsuite_serve_serves_a_lora_adapter_and_stops_on_sigterm(tmp_path, 
     assert "serving 'grpo'" in output
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{base_url}/models", timeout=2)
+
+
+def test_an_engine_does_not_outlive_a_killed_suite(tmp_path) -> None:
+    """SIGKILL gives the suite no chance to stop its engine; the watchdog notices its pipe close and stops it."""
+    script = (
+        "from reasonsuite.llm.engines import EngineSpec, ManagedEngine\n"
+        "engine = ManagedEngine(EngineSpec(parallel=1, ctx_per_sequence=512)).start()\n"
+        "print(engine.base_url, flush=True)\n"
+        "import time; time.sleep(600)\n"
+    )
+    suite = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = suite.stdout.readline().strip()
+        assert httpx.get(f"{base_url}/models", timeout=5).status_code == 200
+    finally:
+        suite.send_signal(signal.SIGKILL)
+        suite.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base_url}/models", timeout=1)
+        except httpx.HTTPError:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the engine at {base_url} still answers 30 s after the suite was killed")

