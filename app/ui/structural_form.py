@@ -6,6 +6,7 @@ the same problem JSON that the API takes, and the workflow validates it (a bad f
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from reasonsuite.tools.structural.hazard import load_table_c3
@@ -62,9 +63,12 @@ def numbers(text: str, field: str) -> list[float]:
     """'4, 8.5, 13' → [4.0, 8.5, 13.0]."""
     parts = [part for part in text.replace(";", ",").split(",") if part.strip()]
     try:
-        return [float(part) for part in parts]
+        values = [float(part) for part in parts]
     except ValueError:
-        raise FormError(f"{field}: write numbers separated by commas, e.g. '4, 8.5, 13' (got {text!r})") from None
+        values = []
+    if not values or not all(math.isfinite(v) for v in values):  # float() also reads "nan" and "inf"
+        raise FormError(f"{field}: write numbers separated by commas, e.g. '4, 8.5, 13' (got {text!r})")
+    return values
 
 
 def braces_from_rows(rows: list[list[Any]]) -> list[dict[str, dict[str, float]]]:
