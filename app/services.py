@@ -23,13 +23,8 @@ class Services:
     @classmethod
     def create(cls, runs_dir: Path, *, model: SharedModel | None = None, workers: int = 2, queue: int = 16) -> Services:
         jobs = JobService(runs_dir, max_workers=workers, max_queued=queue)
-        return cls(
-            jobs=jobs,
-            masse=MasseRuns(jobs, model),
-            evals=EvalRuns(jobs, model),
-            arena=ArenaMatches(jobs, model),
-            model=model,
-        )
+        return cls(jobs=jobs, masse=MasseRuns(jobs, model), evals=EvalRuns(jobs, model),
+                   arena=ArenaMatches(jobs, model), model=model)
 
     def close(self) -> None:
         self.jobs.close()

@@ -201,14 +201,8 @@ def summarise(
         "task": "arenas",
         "model": identity["model"],
         "params": identity["params"],
-        "protocol": {
-            "self_play": True,
-            "one_shot": True,
-            "trials": trials,
-            "seed": identity["seed"],
-            "reasoning": identity["reasoning"],
-            "paper_temperature": PAPER_TEMPERATURE,
-        },  # fmt: skip
+        "protocol": {"self_play": True, "one_shot": True, "trials": trials, "seed": identity["seed"],
+                     "reasoning": identity["reasoning"], "paper_temperature": PAPER_TEMPERATURE},  # fmt: skip
         "games": list(games),
         "players": list(players),
         "completed": len(records),
@@ -254,11 +248,8 @@ def heatmap(results: dict[str, Any], path: Path) -> None:
             axes.text(j, i, label, ha="center", va="center", fontsize=7, color=colour)
     axes.set_xticks(range(len(players)), players)
     axes.set_yticks(range(len(games)), [g.replace("_", " ") for g in games])
-    axes.set_title(
-        f"NE rate in self-play, {results['protocol']['trials']} trials a cell, 95% intervals\n"
-        f"model: {results['model']}",
-        fontsize=9,
-    )
+    axes.set_title(f"NE rate in self-play, {results['protocol']['trials']} trials a cell, 95% intervals\n"
+                   f"model: {results['model']}", fontsize=9)
     figure.colorbar(image, ax=axes, label="NE rate")
     figure.tight_layout()
     tmp = path.with_name(f".{path.name}.tmp.png")

@@ -153,21 +153,14 @@ def _write_run(out: Path, result: Any, players: list, seconds: float) -> None:
 def run_command(
     options: LLMOptions,
     game: Annotated[str, typer.Option(help="game name (see `reasonsuite arena games`)")],
-    players: Annotated[
-        str,
-        typer.Option(
-            help="comma-separated, one per seat: llm, llm:BACKEND, random, "
-            "always:LABEL, tit-for-tat, grim, best-response, equilibrium"
-        ),
-    ],
+    players: Annotated[str, typer.Option(help="comma-separated, one per seat: llm, llm:BACKEND, random, "
+                                         "always:LABEL, tit-for-tat, grim, best-response, equilibrium")],
     out: Annotated[Path, typer.Option(help="run folder for samples.jsonl and results.json")],
     rounds: Annotated[int, typer.Option(min=1, max=1000, help="rounds per match (repeated game)")] = 1,
     trials: Annotated[int, typer.Option(min=1, max=10000, help="matches (independent trials)")] = 20,
     discount: Annotated[float, typer.Option(min=0.0, max=1.0, help="weight of round t is discount**t")] = 1.0,
-    match_seed: Annotated[
-        int,
-        typer.Option(help="seed of trial 0's random draws (trial t uses it + t); --seed is the model's sampling seed"),
-    ] = 0,
+    match_seed: Annotated[int, typer.Option(help="seed of trial 0's random draws (trial t uses it + t); --seed is "
+                                            "the model's sampling seed")] = 0,
     games_file: Annotated[Path | None, typer.Option("--games-file", help="JSON/YAML file with more games")] = None,
     reasoning: Annotated[bool, typer.Option(help="LLM players write a reasoning field before the action")] = True,
     max_new_tokens: Annotated[int, typer.Option(help="tokens an LLM move may use")] = 256,
@@ -211,13 +204,8 @@ def run_command(
 def league_command(
     options: LLMOptions,
     game: Annotated[str, typer.Option(help="a two-player game (see `reasonsuite arena games`)")],
-    players: Annotated[
-        str,
-        typer.Option(
-            help="comma-separated, at least two distinct players (llm, random, grim, "
-            "always:LABEL, …); each plays every other in both seats"
-        ),
-    ],
+    players: Annotated[str, typer.Option(help="comma-separated, at least two distinct players (llm, random, grim, "
+                                         "always:LABEL, …); each plays every other in both seats")],
     out: Annotated[Path, typer.Option(help="run folder for samples.jsonl and results.json")],
     rounds: Annotated[int, typer.Option(min=1, max=1000, help="rounds per match (repeated game)")] = 1,
     trials: Annotated[int, typer.Option(min=1, max=10000, help="matches per ordered pair of players")] = 20,

@@ -57,8 +57,7 @@ class RespondingLLM(BaseLLM):
             self.prompts.append(prompt)
             self.schemas.append(json_schema)
             answers.append(
-                Generation(
-                    text=self.respond(prompt), prompt_tokens=1, completion_tokens=1, finish_reason="stop", latency_s=0
-                )  # fmt: skip
+                Generation(text=self.respond(prompt), prompt_tokens=1, completion_tokens=1, finish_reason="stop",
+                           latency_s=0)  # fmt: skip
             )
         return answers

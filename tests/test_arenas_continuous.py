@@ -144,13 +144,9 @@ def test_ultimatum_equilibrium_offers_nothing_and_the_responder_accepts():
 
 
 def test_ultimatum_prompt_shows_the_rules_not_the_tree():
-    llm = RespondingLLM(
-        lambda prompt: (
-            json.dumps({"reasoning": "r", "action": "3"})
-            if "Proposer" in prompt and "Moves so far this round: none" in prompt
-            else json.dumps({"reasoning": "r", "action": "accept"})
-        )
-    )
+    llm = RespondingLLM(lambda prompt: json.dumps({"reasoning": "r", "action": "3"}) if "Proposer" in prompt
+                        and "Moves so far this round: none" in prompt else json.dumps({"reasoning": "r",
+                                                                                      "action": "accept"}))
     record = play_match("ultimatum", ["llm", "llm"], llm=llm).rounds[0]
     assert record.actions == ["3", "accept"] and record.payoffs == [7, 3]
     assert "offers Responder a whole number of coins from 0 to 10" in llm.prompts[0]
@@ -245,10 +241,7 @@ def test_bad_continuous_game_files_name_the_field(tmp_path, body, message):
 def test_shipped_continuous_games_load():
     games = load_games()
     assert {games[n].kind for n in ("cournot_duopoly", "bertrand_duopoly", "guess_two_thirds")} == {
-        "cournot",
-        "bertrand",
-        "guessing",
-    }
+        "cournot", "bertrand", "guessing"}
     assert games["first_price_auction"].pricing == "first" and games["second_price_auction"].pricing == "second"
     assert games["guess_two_thirds"].fraction == pytest.approx(2 / 3) and len(games["guess_two_thirds"].players) == 3
     assert games["ultimatum"].kind == "sequential" and "bargaining" in games["ultimatum"].tags

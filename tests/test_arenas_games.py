@@ -83,10 +83,8 @@ def test_single_game_json_file(tmp_path):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (
-            {"stag_hunt": {"payoffs": [[[3, 3], [0, 1]], [[1, 0, 7], [1, 1]]]}},
-            "games.stag_hunt.payoffs[1][0]: expected 2 numbers [row payoff, column payoff], got 3",
-        ),
+        ({"stag_hunt": {"payoffs": [[[3, 3], [0, 1]], [[1, 0, 7], [1, 1]]]}},
+         "games.stag_hunt.payoffs[1][0]: expected 2 numbers [row payoff, column payoff], got 3"),
         ({"g": {"payoffs": [[[3, 3], [0, 1]], [[1, 0]]]}}, "games.g.payoffs[1]: row 1 has 1 cells, expected 2"),
         ({"g": {"payoffs": [[[3, "x"]]]}}, "games.g.payoffs[0][0][1]: expected a number, got 'x'"),
         ({"g": {"row_payoffs": [[1, 2]], "col_payoffs": [[1, 2], [3, 4]]}}, "games.g.col_payoffs: 2 rows, expected 1"),
@@ -94,29 +92,15 @@ def test_single_game_json_file(tmp_path):
         ({"g": {"payoffs": [[[1, 1]]], "actions": [["a", "b"], ["c"]]}}, "games.g.actions[0]: expected 1 labels"),
         ({"g": {"payoffs": [[[1, 1]]], "colour": "red"}}, "games.g.colour: Extra inputs are not permitted"),
         ({"g": {"kind": "lottery"}}, "games.g.kind: unknown kind 'lottery'"),
-        (
-            {"g": {"payoffs": [[[1, 1], [0, 0]]], "cooperative_actions": ["1", "3"]}},
-            "games.g.cooperative_actions[1]: '3' is not one of ['1', '2']",
-        ),
-        (
-            {"t": {"players": ["A", "B"], "tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2, 3]}}}}},
-            "games.t.tree.moves.x.payoffs: expected 2 numbers (one per player), got 3",
-        ),
-        (
-            {"t": {"players": ["A", "B"], "tree": {"player": "C", "moves": {"x": {"payoffs": [1, 2]}}}}},
-            "games.t.tree.player: unknown player 'C'",
-        ),
+        ({"g": {"payoffs": [[[1, 1], [0, 0]]], "cooperative_actions": ["1", "3"]}},
+         "games.g.cooperative_actions[1]: '3' is not one of ['1', '2']"),
+        ({"t": {"players": ["A", "B"], "tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2, 3]}}}}},
+         "games.t.tree.moves.x.payoffs: expected 2 numbers (one per player), got 3"),
+        ({"t": {"players": ["A", "B"], "tree": {"player": "C", "moves": {"x": {"payoffs": [1, 2]}}}}},
+         "games.t.tree.player: unknown player 'C'"),
         ({"t": {"tree": {"player": "A", "moves": {"x": {"player": "A"}}}}}, "games.t.tree.moves.x: missing `moves`"),
-        (
-            {
-                "t": {
-                    "players": ["A", "B"],
-                    "tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2]}}},
-                    "expected_path": ["y"],
-                }
-            },
-            "games.t.expected_path[0]: move 'y' is not legal there",
-        ),
+        ({"t": {"players": ["A", "B"], "tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2]}}},
+                "expected_path": ["y"]}}, "games.t.expected_path[0]: move 'y' is not legal there"),
     ],
 )
 def test_bad_game_files_name_the_file_and_the_field(tmp_path, body, message):

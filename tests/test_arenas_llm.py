@@ -61,9 +61,7 @@ def test_an_action_outside_the_enum_is_retried_and_a_later_valid_one_kept():
 
 
 def test_tree_moves_offer_only_the_moves_at_the_node():
-    llm = RespondingLLM(
-        lambda prompt: move("2"),
-    )
+    llm = RespondingLLM(lambda prompt: move("2"), )
     match = play_match("trigame", ["llm", "equilibrium"], llm=llm)
     assert match.rounds[0].actions == ["2", "1", "2"]
     assert "Moves so far this round: 2 then 1" in llm.prompts[-1]

@@ -44,19 +44,8 @@ def test_discounted_totals():
     assert match.totals == [5 + 2.5 + 1.25, 0.0]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "prisoner_dilemma",
-        "stag_hunt",
-        "battle_of_sexes",
-        "wait_go_game",
-        "duopolistic_competition",
-        "IESDS",
-        "radio_station",
-        "game_of_chicken",
-    ],
-)
+@pytest.mark.parametrize("name", ["prisoner_dilemma", "stag_hunt", "battle_of_sexes", "wait_go_game",
+                                  "duopolistic_competition", "IESDS", "radio_station", "game_of_chicken"])
 def test_equilibrium_players_land_on_an_equilibrium(name):
     game = get_game(name)
     match = play_match(game, ["equilibrium", "equilibrium"], rounds=3)
@@ -83,9 +72,8 @@ def test_backward_induction_players_follow_the_listed_path(name, players):
     assert record.actions == game.expected_path
     assert record.equilibrium
     assert all(r in (0, None) for r in record.regret)
-    assert [m.seat for m in record.moves] == [
-        game.players.index(game.tree.at(record.actions[:k]).player) for k in range(len(record.actions))
-    ]
+    assert [m.seat for m in record.moves] == [game.players.index(game.tree.at(record.actions[:k]).player)
+                                              for k in range(len(record.actions))]
 
 
 def test_a_deviation_in_a_tree_is_off_the_path_and_has_regret():

@@ -59,35 +59,21 @@ HUA_SIMULTANEOUS = {
 # 1-based action labels with zero entries left out.
 HUA_EQUILIBRIA = {
     "prisoner_dilemma": [({"2": "1"}, {"2": "1"}, "1", "1")],
-    "stag_hunt": [
-        ({"1": "1"}, {"1": "1"}, "3", "3"),
-        ({"1": "1/3", "2": "2/3"}, {"1": "1/3", "2": "2/3"}, "1", "1"),
-        ({"2": "1"}, {"2": "1"}, "1", "1"),
-    ],
-    "battle_of_sexes": [
-        ({"1": "1"}, {"1": "1"}, "2", "1"),
-        ({"1": "2/3", "2": "1/3"}, {"1": "1/3", "2": "2/3"}, "2/3", "2/3"),
-        ({"2": "1"}, {"2": "1"}, "1", "2"),
-    ],
-    "wait_go_game": [
-        ({"1": "1"}, {"2": "1"}, "0", "2"),
-        ({"1": "2/3", "2": "1/3"}, {"1": "2/3", "2": "1/3"}, "0", "0"),
-        ({"2": "1"}, {"1": "1"}, "2", "0"),
-    ],
-    "game_of_chicken": [
-        ({"1": "1"}, {"2": "1"}, "1", "-1"),
-        ({"1": "1/10", "2": "9/10"}, {"1": "1/10", "2": "9/10"}, "-1/10", "-1/10"),
-        ({"2": "1"}, {"1": "1"}, "-1", "1"),
-    ],
+    "stag_hunt": [({"1": "1"}, {"1": "1"}, "3", "3"), ({"1": "1/3", "2": "2/3"}, {"1": "1/3", "2": "2/3"}, "1", "1"),
+                  ({"2": "1"}, {"2": "1"}, "1", "1")],
+    "battle_of_sexes": [({"1": "1"}, {"1": "1"}, "2", "1"), ({"1": "2/3", "2": "1/3"}, {"1": "1/3", "2": "2/3"},
+                                                             "2/3", "2/3"), ({"2": "1"}, {"2": "1"}, "1", "2")],
+    "wait_go_game": [({"1": "1"}, {"2": "1"}, "0", "2"), ({"1": "2/3", "2": "1/3"}, {"1": "2/3", "2": "1/3"}, "0", "0"),
+                     ({"2": "1"}, {"1": "1"}, "2", "0")],
+    "game_of_chicken": [({"1": "1"}, {"2": "1"}, "1", "-1"),
+                        ({"1": "1/10", "2": "9/10"}, {"1": "1/10", "2": "9/10"}, "-1/10", "-1/10"),
+                        ({"2": "1"}, {"1": "1"}, "-1", "1")],
     "odd_even_game": [({"1": "7/12", "2": "5/12"}, {"1": "7/12", "2": "5/12"}, "1/12", "-1/12")],
     "rock_paper_scissors": [({"1": "1/3", "2": "1/3", "3": "1/3"}, {"1": "1/3", "2": "1/3", "3": "1/3"}, "0", "0")],
     "IESDS": [({"2": "1"}, {"2": "1"}, "3", "3")],
     # IESDS removes action 3 of each; on the rest row mixes so that col is indifferent: 25x + 50(1-x) = 30x + 15(1-x).
-    "radio_station": [
-        ({"1": "1"}, {"2": "1"}, "50", "30"),
-        ({"1": "7/8", "2": "1/8"}, {"1": "7/8", "2": "1/8"}, "225/8", "225/8"),
-        ({"2": "1"}, {"1": "1"}, "30", "50"),
-    ],
+    "radio_station": [({"1": "1"}, {"2": "1"}, "50", "30"), ({"1": "7/8", "2": "1/8"}, {"1": "7/8", "2": "1/8"},
+                                                             "225/8", "225/8"), ({"2": "1"}, {"1": "1"}, "30", "50")],
     # Row 3 weakly dominates rows 1 and 2; column is then indifferent: a continuum of equilibria (3, any mix).
     "weakly_dominated": [({"3": "1"}, {"1": "1"}, "6", "4"), ({"3": "1"}, {"2": "1"}, "4", "4")],
     "duopolistic_competition": [({"3": "1"}, {"3": "1"}, "6", "6")],
@@ -127,12 +113,8 @@ def same_equilibria(first, second, tolerance=1e-9):
 
 def test_prisoners_dilemma_unique_defection_with_dominance_and_pareto():
     out = NASH.run(
-        bimatrix(
-            *HUA_SIMULTANEOUS["prisoner_dilemma"],
-            players=["Alice", "Bob"],
-            row_strategies=["C", "D"],
-            col_strategies=["C", "D"],
-        )
+        bimatrix(*HUA_SIMULTANEOUS["prisoner_dilemma"], players=["Alice", "Bob"],
+                 row_strategies=["C", "D"], col_strategies=["C", "D"])
     )
     assert out.equilibrium_count == 1
     (eq,) = out.equilibria
@@ -146,20 +128,14 @@ def test_prisoners_dilemma_unique_defection_with_dominance_and_pareto():
     assert [o.strategies for o in out.pure_equilibria] == [{"Alice": "D", "Bob": "D"}]
     # (D, D) is the only outcome that is not Pareto efficient: (C, C) gives both more.
     assert sorted(tuple(o.strategies.values()) for o in out.pareto_efficient_outcomes) == [
-        ("C", "C"),
-        ("C", "D"),
-        ("D", "C"),
+        ("C", "C"), ("C", "D"), ("D", "C")
     ]
 
 
 def test_battle_of_sexes_exact_mixed_equilibrium():
     out = NASH.run(
-        bimatrix(
-            [[2, 0], [0, 1]],
-            [[1, 0], [0, 2]],
-            row_strategies=["Opera", "Football"],
-            col_strategies=["Opera", "Football"],
-        )
+        bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], row_strategies=["Opera", "Football"],
+                 col_strategies=["Opera", "Football"])
     )
     assert out.equilibrium_count == 3
     assert [eq.pure for eq in out.equilibria] == [True, False, True]
@@ -206,7 +182,8 @@ def test_hua_arena_games(name):
 
 def test_iesds_textbook_order():
     # Hua's IESDS game: column 3 < column 2, then row 3 < row 2, then column 1 < column 2, then row 1 < row 2.
-    out = NASH.run(bimatrix(*HUA_SIMULTANEOUS["IESDS"], row_strategies=["U", "M", "D"], col_strategies=["L", "C", "R"]))
+    out = NASH.run(bimatrix(*HUA_SIMULTANEOUS["IESDS"], row_strategies=["U", "M", "D"],
+                            col_strategies=["L", "C", "R"]))
     assert [(s.round, s.player, s.strategy, s.dominated_by) for s in out.iesds_eliminations] == [
         (1, "col", "R", "C"),
         (2, "row", "D", "M"),
@@ -257,7 +234,9 @@ def test_three_player_game_pure_equilibria():
     out = nash_equilibria(NashInput(payoffs=table))
     ours = {tuple(o.strategies.values()) for o in out.pure_equilibria}
     gambit = pygambit.nash.enumpure_solve(pygambit.StrategicGame.from_arrays(*arrays)).equilibria
-    theirs = {tuple(next(label for label, p in eq[player] if p == 1) for player in ("1", "2", "3")) for eq in gambit}
+    theirs = {
+        tuple(next(label for label, p in eq[player] if p == 1) for player in ("1", "2", "3")) for eq in gambit
+    }
     assert ours == theirs and out.players == ["P1", "P2", "P3"]
 
 
@@ -330,13 +309,8 @@ def test_every_equilibrium_is_a_mutual_best_response(game):
 
 
 def test_best_response_exact_indifference_and_strict_choice():
-    bos = bimatrix(
-        [[2, 0], [0, 1]],
-        [[1, 0], [0, 2]],
-        players=["Alice", "Bob"],
-        row_strategies=["Opera", "Football"],
-        col_strategies=["Opera", "Football"],
-    )
+    bos = bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], players=["Alice", "Bob"],
+                   row_strategies=["Opera", "Football"], col_strategies=["Opera", "Football"])
     out = BEST.run({**bos, "player": "Alice", "opponent_strategy": {"Opera": "1/3", "Football": "2/3"}})
     assert out.best_responses == ["Opera", "Football"] and out.exact and out.tolerance == 0
     assert [v.expected_payoff.exact for v in out.expected_payoffs] == ["2/3", "2/3"]
@@ -351,14 +325,8 @@ def test_best_response_exact_indifference_and_strict_choice():
 def test_best_response_python_call_on_n_player_form():
     # Stag hunt as a 2-player `payoffs` table: against a 1/3 chance of stag, hunting stag pays 3 * 1/3 = 1 = hare.
     table = [[[3, 3], [0, 1]], [[1, 0], [1, 1]]]
-    out = best_response(
-        BestResponseInput(
-            payoffs=table,
-            strategies=[["stag", "hare"]] * 2,
-            player="P2",
-            opponent_strategy={"stag": "1/3", "hare": "2/3"},
-        )
-    )
+    out = best_response(BestResponseInput(payoffs=table, strategies=[["stag", "hare"]] * 2, player="P2",
+                                          opponent_strategy={"stag": "1/3", "hare": "2/3"}))
     assert out.opponent == "P1" and out.best_responses == ["stag", "hare"] and out.best_payoff.exact == "1"
 
 
@@ -458,71 +426,31 @@ def test_mixed_enumeration_size_limit_and_pure_analysis_of_large_games():
 
 # The five sequential games of the Hua et al. arena (same source as above), as trees.
 HUA_SEQUENTIAL = {
-    "escalation_game": {
-        "player": "Alice",
-        "moves": {
-            "1": {"payoffs": [0, 0]},
-            "2": {
-                "player": "Bob",
-                "moves": {
-                    "1": {"payoffs": [1, -2]},
-                    "2": {"player": "Alice", "moves": {"1": {"payoffs": [-2, 1]}, "2": {"payoffs": [-1, -1]}}},
-                },
-            },
-        },
-    },
-    "monopoly_game": {
-        "player": "Alice",
-        "moves": {
-            "1": {"payoffs": [0, 2]},
-            "2": {"player": "Bob", "moves": {"1": {"payoffs": [2, 1]}, "2": {"payoffs": [-1, -1]}}},
-        },
-    },
-    "trigame": {
-        "player": "Alice",
-        "moves": {
-            "1": {
-                "player": "Bob",
-                "moves": {
-                    "1": {"player": "Alice", "moves": {"1": {"payoffs": [20, 3]}, "2": {"payoffs": [0, 4]}}},
-                    "2": {"player": "Alice", "moves": {"1": {"payoffs": [2, 5]}, "2": {"payoffs": [3, 4]}}},
-                },
-            },
-            "2": {
-                "player": "Bob",
-                "moves": {
-                    "1": {"player": "Alice", "moves": {"1": {"payoffs": [1, 5]}, "2": {"payoffs": [4, 10]}}},
-                    "2": {"player": "Alice", "moves": {"1": {"payoffs": [2, 1]}, "2": {"payoffs": [3, 2]}}},
-                },
-            },
-        },
-    },
-    "hot_cold_game": {
-        "player": "Alice",
-        "moves": {
-            "1": {"player": "Bob", "moves": {"1": {"payoffs": [3, 2]}, "2": {"payoffs": [2, 3]}}},
-            "2": {"player": "Bob", "moves": {"1": {"payoffs": [1, 4]}, "2": {"payoffs": [4, 1]}}},
-        },
-    },
-    "draco": {
-        "player": "Alice",
-        "moves": {
-            "1": {
-                "player": "Bob",
-                "moves": {
-                    "1": {"payoffs": [5, 5]},
-                    "2": {"player": "Alice", "moves": {"1": {"payoffs": [2, 2]}, "2": {"payoffs": [3, 4]}}},
-                },
-            },
-            "2": {
-                "player": "Bob",
-                "moves": {
-                    "1": {"payoffs": [4, 5]},
-                    "2": {"player": "Alice", "moves": {"1": {"payoffs": [5, 3]}, "2": {"payoffs": [2, 2]}}},
-                },
-            },
-        },
-    },
+    "escalation_game": {"player": "Alice", "moves": {
+        "1": {"payoffs": [0, 0]},
+        "2": {"player": "Bob", "moves": {
+            "1": {"payoffs": [1, -2]},
+            "2": {"player": "Alice", "moves": {"1": {"payoffs": [-2, 1]}, "2": {"payoffs": [-1, -1]}}}}}}},
+    "monopoly_game": {"player": "Alice", "moves": {
+        "1": {"payoffs": [0, 2]},
+        "2": {"player": "Bob", "moves": {"1": {"payoffs": [2, 1]}, "2": {"payoffs": [-1, -1]}}}}},
+    "trigame": {"player": "Alice", "moves": {
+        "1": {"player": "Bob", "moves": {
+            "1": {"player": "Alice", "moves": {"1": {"payoffs": [20, 3]}, "2": {"payoffs": [0, 4]}}},
+            "2": {"player": "Alice", "moves": {"1": {"payoffs": [2, 5]}, "2": {"payoffs": [3, 4]}}}}},
+        "2": {"player": "Bob", "moves": {
+            "1": {"player": "Alice", "moves": {"1": {"payoffs": [1, 5]}, "2": {"payoffs": [4, 10]}}},
+            "2": {"player": "Alice", "moves": {"1": {"payoffs": [2, 1]}, "2": {"payoffs": [3, 2]}}}}}}},
+    "hot_cold_game": {"player": "Alice", "moves": {
+        "1": {"player": "Bob", "moves": {"1": {"payoffs": [3, 2]}, "2": {"payoffs": [2, 3]}}},
+        "2": {"player": "Bob", "moves": {"1": {"payoffs": [1, 4]}, "2": {"payoffs": [4, 1]}}}}},
+    "draco": {"player": "Alice", "moves": {
+        "1": {"player": "Bob", "moves": {
+            "1": {"payoffs": [5, 5]},
+            "2": {"player": "Alice", "moves": {"1": {"payoffs": [2, 2]}, "2": {"payoffs": [3, 4]}}}}},
+        "2": {"player": "Bob", "moves": {
+            "1": {"payoffs": [4, 5]},
+            "2": {"player": "Alice", "moves": {"1": {"payoffs": [5, 3]}, "2": {"payoffs": [2, 2]}}}}}}},
 }
 
 # The source's documented subgame-perfect paths and the payoffs they reach.
@@ -558,25 +486,10 @@ def test_escalation_full_strategy_off_path():
 
 def test_centipede_game_takes_at_once():
     # Rosenthal's centipede, four stages: each player gains by taking one stage before the other would.
-    tree = {
-        "player": 1,
-        "moves": {
-            "take": {"payoffs": [1, 0]},
-            "pass": {
-                "player": 2,
-                "moves": {
-                    "take": {"payoffs": [0, 2]},
-                    "pass": {
-                        "player": 1,
-                        "moves": {
-                            "take": {"payoffs": [3, 1]},
-                            "pass": {"player": 2, "moves": {"take": {"payoffs": [2, 4]}, "pass": {"payoffs": [3, 3]}}},
-                        },
-                    },
-                },
-            },
-        },
-    }
+    tree = {"player": 1, "moves": {"take": {"payoffs": [1, 0]}, "pass": {"player": 2, "moves": {
+        "take": {"payoffs": [0, 2]}, "pass": {"player": 1, "moves": {
+            "take": {"payoffs": [3, 1]}, "pass": {"player": 2, "moves": {
+                "take": {"payoffs": [2, 4]}, "pass": {"payoffs": [3, 3]}}}}}}}}}
     out = SPE.run({"tree": tree})
     assert out.players == ["player 1", "player 2"]
     assert out.path == ["take"] and [v.value for v in out.payoffs.values()] == [1.0, 0.0]
@@ -585,54 +498,34 @@ def test_centipede_game_takes_at_once():
 
 def test_ultimatum_game_ties_give_two_equilibria():
     # Proposer splits 2 units, offering the responder 0, 1 or 2; the responder is indifferent when offered 0.
-    tree = {
-        "player": "P",
-        "moves": {
-            offer: {
-                "player": "R",
-                "moves": {"accept": {"payoffs": [2 - int(offer), int(offer)]}, "reject": {"payoffs": [0, 0]}},
-            }
-            for offer in ("0", "1", "2")
-        },
-    }
+    tree = {"player": "P", "moves": {
+        offer: {"player": "R", "moves": {"accept": {"payoffs": [2 - int(offer), int(offer)]},
+                                         "reject": {"payoffs": [0, 0]}}}
+        for offer in ("0", "1", "2")}}
     out = backward_induction(BackwardInductionInput(tree=tree, players=["P", "R"]))
     assert not out.unique and out.equilibrium_count == 2
     first, second = out.equilibria
     assert first.path == ["0", "accept"] and [v.exact for v in first.payoffs.values()] == ["2", "0"]
     assert second.path == ["1", "accept"] and [v.exact for v in second.payoffs.values()] == ["1", "1"]
     assert [(c.node, c.move) for c in second.strategy] == [
-        ([], "1"),
-        (["0"], "reject"),
-        (["1"], "accept"),
-        (["2"], "accept"),
+        ([], "1"), (["0"], "reject"), (["1"], "accept"), (["2"], "accept")
     ]
     assert out.path == first.path
 
 
 def test_entry_deterrence_threat_is_not_credible():
-    tree = {
-        "player": "Entrant",
-        "moves": {
-            "out": {"payoffs": [0, 2]},
-            "in": {
-                "player": "Incumbent",
-                "moves": {"fight": {"payoffs": [-1, -1]}, "accommodate": {"payoffs": [1, 1]}},
-            },
-        },
-    }
+    tree = {"player": "Entrant", "moves": {
+        "out": {"payoffs": [0, 2]},
+        "in": {"player": "Incumbent", "moves": {"fight": {"payoffs": [-1, -1]}, "accommodate": {"payoffs": [1, 1]}}}}}
     out = SPE.run({"tree": tree, "players": ["Entrant", "Incumbent"]})
     assert out.path == ["in", "accommodate"] and out.unique
     assert [v.exact for v in out.payoffs.values()] == ["1", "1"]
 
 
 def test_three_players_numbered_and_rational_payoffs():
-    tree = {
-        "player": 3,
-        "moves": {
-            "l": {"player": 1, "moves": {"a": {"payoffs": ["1/2", 0, 1]}, "b": {"payoffs": ["1/3", 5, 2]}}},
-            "r": {"player": 2, "moves": {"a": {"payoffs": [0, 0.1, "3/2"]}, "b": {"payoffs": [9, "1/10", 1]}}},
-        },
-    }
+    tree = {"player": 3, "moves": {
+        "l": {"player": 1, "moves": {"a": {"payoffs": ["1/2", 0, 1]}, "b": {"payoffs": ["1/3", 5, 2]}}},
+        "r": {"player": 2, "moves": {"a": {"payoffs": [0, 0.1, "3/2"]}, "b": {"payoffs": [9, "1/10", 1]}}}}}
     out = SPE.run({"tree": tree, "players": ["A", "B", "C"]})
     # B is indifferent on the right (0.1 = 1/10 exactly): C gets 3/2 or 1 there, against 1 on the left.
     assert not out.unique and out.equilibrium_count == 3
@@ -642,12 +535,8 @@ def test_three_players_numbered_and_rational_payoffs():
 
 def test_equilibrium_cap():
     # Seven subgames in each of which B is indifferent between moves that matter to A: 2**7 profiles.
-    tree = {
-        "player": "A",
-        "moves": {
-            str(k): {"player": "B", "moves": {"x": {"payoffs": [1, 0]}, "y": {"payoffs": [2, 0]}}} for k in range(7)
-        },
-    }
+    tree = {"player": "A", "moves": {
+        str(k): {"player": "B", "moves": {"x": {"payoffs": [1, 0]}, "y": {"payoffs": [2, 0]}}} for k in range(7)}}
     out = SPE.run({"tree": tree})
     assert out.capped and not out.unique and out.equilibrium_count == 64
 
@@ -659,26 +548,14 @@ def test_equilibrium_cap():
         ({"tree": {"player": "A", "moves": {}}}, "tree", "at least one move"),
         ({"tree": {"moves": {"x": {"payoffs": [1]}}}}, "tree", "needs `player`"),
         ({"tree": {"player": "A", "moves": {"x": {}}}}, "tree.moves.x", "needs `moves`"),
-        (
-            {
-                "tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2]}, "y": {"payoffs": [1]}}},
-                "players": ["A", "B"],
-            },
-            "tree.moves.y.payoffs",
-            "1 payoffs, expected 2",
-        ),
-        (
-            {"tree": {"player": "Z", "moves": {"x": {"payoffs": [1, 2]}}}, "players": ["A", "B"]},
-            "tree.player",
-            "unknown player 'Z'",
-        ),
+        ({"tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2]}, "y": {"payoffs": [1]}}},
+          "players": ["A", "B"]}, "tree.moves.y.payoffs", "1 payoffs, expected 2"),
+        ({"tree": {"player": "Z", "moves": {"x": {"payoffs": [1, 2]}}}, "players": ["A", "B"]}, "tree.player",
+         "unknown player 'Z'"),
         ({"tree": {"player": 0, "moves": {"x": {"payoffs": [1, 2]}}}}, "tree.player", "1-based"),
         ({"tree": {"player": "A", "moves": {"x": {"payoffs": [1, 2]}}}}, "players", "names 1 movers"),
-        (
-            {"tree": {"player": "A", "moves": {"x": {"payoffs": [1, "abc"]}}}},
-            "tree.moves.x.payoffs.1",
-            "rational string",
-        ),
+        ({"tree": {"player": "A", "moves": {"x": {"payoffs": [1, "abc"]}}}}, "tree.moves.x.payoffs.1",
+         "rational string"),
         ({"tree": {"payoffs": [1], "player": "A"}}, "tree", "a leaf has only `payoffs`"),
         ({"tree": {"player": "A", "moves": {"x": {"payoffs": [1]}}}, "players": ["A", "A"]}, "players", "duplicate"),
     ],

@@ -117,9 +117,8 @@ def test_perfect_competition_reference():
 
 def test_exact_rational_inputs():
     # a = 1/2, b = 0.1 (read as 1/10), c = 1/10: Cournot duopoly q = (a - c)/(3b) = 4/3, P = a - 2bq = 7/30.
-    out = oligopoly(
-        OligopolyInput(model="cournot", demand_intercept="1/2", demand_slope=0.1, marginal_costs=["1/10", 0.1])
-    )
+    out = oligopoly(OligopolyInput(model="cournot", demand_intercept="1/2", demand_slope=0.1,
+                                   marginal_costs=["1/10", 0.1]))
     assert quantities(out) == [Fraction(4, 3)] * 2 and out.price.exact == "7/30"
 
 
