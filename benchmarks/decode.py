@@ -108,6 +108,44 @@ def vllm_rows(vllm_bin: str, prompts, params) -> list[tuple[str, int, tuple]]:
     return rows
 
 
+def render(rows: list[tuple[str, int, tuple[int, int, float]]], n: int, max_new_tokens: int, gguf: str,
+           *, with_q4: bool) -> str:  # fmt: skip
+    """The section for docs/benchmarks.md. Each row's limit is taken at its own mean context length (prompt plus
+    half the answer), since attention grows with context; the note names the limit at the Recon prompts' context."""
+    table = [
+        "| engine and mode | prompts | prompt tokens | new tokens | seconds | new tokens/s | of the limit |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rates = {}
+    for name, count, (p_tokens, new_tokens, seconds) in rows:
+        rates[name] = new_tokens / seconds
+        limit, _ = compute_limit(context=(p_tokens + new_tokens // 2) // count)
+        table.append(f"| {name} | {count} | {p_tokens} | {new_tokens} | {seconds:.1f} | {rates[name]:.1f} "
+                     f"| {rates[name] / limit:.2f} |")  # fmt: skip
+    recon = next(r for r in rows if r[0] == f"llama.cpp f16, ×{n} together")
+    short = next(r for r in rows if r[0] == f"llama.cpp f16, ×{n} together, short prompts")
+    recon_limit, note = compute_limit(context=(recon[2][0] + recon[2][1] // 2) // n)
+    short_limit, _ = compute_limit(context=(short[2][0] + short[2][1] // 2) // n)
+    hf_rate, llama_rate = rates[f"hf fp32, ×{n} together"], rates[recon[0]]
+    files = f"an f16 GGUF of those weights (`{gguf}`)" + (" and the shipped Q4_1 file" if with_q4 else "")
+    return "\n".join(
+        [
+            f"Measured {date.today().isoformat()} on {machine()}, torch {torch.__version__}, llama.cpp from "
+            "llama-cpp-python 0.3.36's source (`reasonsuite engine build`, GGML_NATIVE).",
+            f"Embedded SmolLM2-135M-Instruct: hf de-quantised to fp32; llama.cpp {files}. {n} Recon-Eval prompts, "
+            f"greedy, up to {max_new_tokens} new tokens each; `benchmarks/decode.py`. Seconds include the prefill of "
+            "the prompts; an hf batch runs until its longest answer ends.",
+            f"Compute-bound limit: **{recon_limit:.0f} new tokens/s** on the Recon prompts ({note}); "
+            f"{short_limit:.0f} on the short ones.",
+            "",
+            *table,
+            "",
+            f"**llama.cpp f16 ×{n} / hf fp32 ×{n} on Recon prompts: {llama_rate / hf_rate:.1f}×; with short prompts "
+            f"llama.cpp reaches {rates[short[0]] / short_limit:.2f} of the compute-bound limit.**",
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prompts", type=int, default=32)
@@ -148,35 +186,7 @@ def main() -> None:
     if args.vllm_bin and not quick:
         rows += vllm_rows(args.vllm_bin, prompts, params)
 
-    prompt_tokens = rows[-1][2][0]
-    limit, limit_note = compute_limit(context=prompt_tokens // n + args.max_new_tokens // 2)
-    table = [
-        "| engine and mode | prompts | prompt tokens | new tokens | seconds | new tokens/s | of the limit |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    rates = {}
-    for name, count, (p_tokens, new_tokens, seconds) in rows:
-        rates[name] = new_tokens / seconds
-        table.append(f"| {name} | {count} | {p_tokens} | {new_tokens} | {seconds:.1f} | {rates[name]:.1f} "
-                     f"| {rates[name] / limit:.2f} |")  # fmt: skip
-    hf_rate, llama_rate = rates[f"hf fp32, ×{n} together"], rates[f"llama.cpp f16, ×{n} together"]
-    short_rate = rates[f"llama.cpp f16, ×{n} together, short prompts"]
-    section = "\n".join(
-        [
-            f"Measured {date.today().isoformat()} on {machine()}, torch {torch.__version__}, llama.cpp from "
-            "llama-cpp-python 0.3.36's source (`reasonsuite engine build`, GGML_NATIVE).",
-            f"Embedded SmolLM2-135M-Instruct: hf de-quantised to fp32; llama.cpp an f16 GGUF of those weights "
-            f"(`{Path(gguf).name}`) and the shipped Q4_1 file. {n} Recon-Eval prompts, greedy, up to "
-            f"{args.max_new_tokens} new tokens each; `benchmarks/decode.py`. Seconds include the prefill of the "
-            "prompts; an hf batch runs until its longest answer ends.",
-            f"Compute-bound limit: **{limit:.0f} new tokens/s** ({limit_note}).",
-            "",
-            *table,
-            "",
-            f"**llama.cpp f16 ×{n} / hf fp32 ×{n} on Recon prompts: {llama_rate / hf_rate:.1f}×; with short prompts "
-            f"llama.cpp reaches {short_rate / limit:.2f} of the compute-bound limit.**",
-        ]
-    )
+    section = render(rows, n, args.max_new_tokens, Path(gguf).name, with_q4=not quick)
     print(section)
     if not args.no_write and quick:
         write_section("decode-default", "Decode throughput with the default engine settings", section)

@@ -86,7 +86,7 @@ def main() -> None:
             f"Measured {date.today().isoformat()} on {machine()}; `benchmarks/engine_concurrency.py`.",
             f"{args.clients} clients at once, {args.requests_per_client} requests each: a one-sentence rack problem "
             "read into a 3-field JSON schema (grammar-constrained), greedy, up to 48 new tokens; embedded model "
-            "(Q4_1 GGUF) on llama.cpp's server.",
+            "(f16 GGUF) on llama.cpp's server, its prompt cache on (the default: the requests share a prefix).",
             "",
             *table,
             "",

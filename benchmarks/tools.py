@@ -51,9 +51,7 @@ TOLERANCE = 1e-6
 def ours(row: np.ndarray, col: np.ndarray) -> list[Profile]:
     tool = get_tool("nash_equilibria")
     result = tool.run({"row_payoffs": row.tolist(), "col_payoffs": col.tolist()})
-    return [
-        tuple(p.value for mix in eq.strategies for p in mix.probabilities.values()) for eq in result.equilibria
-    ]
+    return [tuple(p.value for mix in eq.strategies for p in mix.probabilities.values()) for eq in result.equilibria]
 
 
 def _gambit(row: np.ndarray, col: np.ndarray, rational: bool) -> list[Profile]:
