@@ -47,7 +47,12 @@ class LLMFlags:
     top_p: Annotated[float | None, typer.Option("--top-p", rich_help_panel=_PANEL)] = None
     seed: Annotated[int | None, typer.Option("--seed", rich_help_panel=_PANEL)] = None
     batch_size: Annotated[
-        int | None, typer.Option("--batch-size", help="hf: sequences per forward pass", rich_help_panel=_PANEL)
+        int | None,
+        typer.Option(
+            "--batch-size",
+            help="hf: sequences per forward pass; llamacpp: requests decoded together",
+            rich_help_panel=_PANEL,
+        ),
     ] = None
     device: Annotated[str | None, typer.Option("--device", help="hf: cpu, cuda, …", rich_help_panel=_PANEL)] = None
 
