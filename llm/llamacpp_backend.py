@@ -13,6 +13,8 @@ from typing import Any
 from .engines import EngineSpec, ManagedEngine
 from .openai_compat import OpenAIBackend
 
+LOCAL_ENGINE_TIMEOUT_S = 3600.0
+
 
 class LlamaCppBackend(OpenAIBackend):
     def __init__(self, spec: EngineSpec, **base_kwargs: Any):
@@ -24,6 +26,11 @@ class LlamaCppBackend(OpenAIBackend):
             api_key=spec.api_key or "EMPTY",
             max_concurrency=spec.parallel,
             structured_mode="json_schema",
+            # The server is ours and local: a request that waits is queued behind the others, not lost, and
+            # re-sending it after a client-side timeout would only add to the queue (on a busy 2-core machine a
+            # 32-request chunk has taken over 2 minutes). Retries are for the connection, not for patience.
+            timeout_s=LOCAL_ENGINE_TIMEOUT_S,
+            max_retries=1,
             **base_kwargs,
         )
         self.spec = spec

@@ -32,7 +32,8 @@ def llamacpp_llm():
     llm = load_llm(LLMConfig.load(backend="llamacpp", batch_size=4))
     yield llm
     llm.close()
-    assert llm.engine.process.poll() is not None, "closing the backend stops its server"
+    assert llm.engine.process.returncode == 0, "closing the backend stops its server, and the watchdog exits cleanly"
+    assert "Fatal Python error" not in llm.engine.log_path.read_text(errors="replace")
 
 
 def test_the_llamacpp_backend_answers_and_follows_a_schema(llamacpp_llm) -> None:

@@ -11,6 +11,7 @@ engine, and it exits with the engine's exit code.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -37,7 +38,10 @@ def main(argv: list[str]) -> int:
             engine.kill()
 
     def watch_parent() -> None:
-        sys.stdin.buffer.read()  # returns at end-of-file: the parent closed the pipe, or died
+        # Raw reads of fd 0, not sys.stdin: a daemon thread blocked inside the buffered reader holds its lock, and
+        # the interpreter then aborts at exit ("could not acquire lock for <stdin> at interpreter shutdown").
+        while os.read(0, 4096):  # b"" at end-of-file: the parent closed the pipe, or died
+            pass
         stop()
 
     signal.signal(signal.SIGTERM, stop)
