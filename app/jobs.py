@@ -177,11 +177,15 @@ class JobService:
             yield from batch
             if stopped:
                 return
+            # Never yield while holding the lock: a consumer that stops iterating (a closed browser tab) would leave
+            # this generator suspended with the lock held, and every job would block on its next event.
             with self._changed:
-                if len(self._events.get(job_id, ())) <= index and self.get(job_id).status in ACTIVE:
+                idle = len(self._events.get(job_id, ())) <= index and self.get(job_id).status in ACTIVE
+                if idle:
                     self._changed.wait(timeout=poll_s)
-                    if len(self._events.get(job_id, ())) <= index and self.get(job_id).status in ACTIVE:
-                        yield None
+                    idle = len(self._events.get(job_id, ())) <= index and self.get(job_id).status in ACTIVE
+            if idle:
+                yield None
 
     def file(self, job_id: str, name: str, kind: str | None = None) -> Path:
         """A file the job wrote, by its path inside the job's folder (no way out of the folder)."""

@@ -113,6 +113,30 @@ def test_a_follower_sees_every_event_live_then_the_stop(jobs) -> None:
     assert jobs.get(record.job_id).status == "finished"
 
 
+def test_a_follower_abandoned_mid_wait_blocks_no_one(jobs) -> None:
+    """A closed browser tab leaves its follower suspended; the job must still report and finish (a deadlock seen
+    under load: the follower used to yield its keep-alive while holding the service's lock)."""
+    gate = threading.Event()
+
+    def paced(record, folder, emit, answer) -> JobResult:
+        emit({"event": "step", "n": 0})
+        gate.wait(10)
+        emit({"event": "step", "n": 1})
+        return JobResult()
+
+    record = jobs.submit("paced", Ask(), paced)
+    abandoned = jobs.follow(record.job_id, poll_s=0.05)
+    seen: list[Any] = []
+    # A web server's worker thread advances the follower, then moves on to other requests.
+    reader = threading.Thread(target=lambda: seen.extend([next(abandoned), next(abandoned)]))
+    reader.start()
+    reader.join(10)
+    assert seen[0]["n"] == 0 and seen[1] is None  # suspended right after a keep-alive, never resumed
+    gate.set()
+    assert jobs.wait(record.job_id, timeout_s=10).status == "finished"
+    assert [e["n"] for e in jobs.events(record.job_id)] == [0, 1]
+
+
 def test_a_full_queue_refuses_at_once_and_frees_its_slot(tmp_path) -> None:
     jobs = JobService(tmp_path, max_workers=1, max_queued=0)
     release = threading.Event()
