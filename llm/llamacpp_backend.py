@@ -1,8 +1,9 @@
 """Backend ``llamacpp``: llama.cpp's server started for the length of a run, spoken to through the openai backend.
 
-The embedded model's own GGUF file is served as shipped (Q4_1); the server decodes the requests in flight together
-(continuous batching over ``batch_size`` slots), and enforces JSON schemas by grammar. The server is a child process
-on a free loopback port, stopped by :meth:`close` (every caller closes its backend; an interpreter exit kills it too).
+The embedded model is served as an f16 GGUF of its weights (see :mod:`.engines.gguf_files` for why not the shipped
+Q4_1 file); the server decodes the requests in flight together (continuous batching over ``batch_size`` slots) and
+enforces JSON schemas by grammar. The server is a child process on a free loopback port, stopped by :meth:`close`,
+at interpreter exit, or by its watchdog if this process is killed.
 """
 
 from __future__ import annotations

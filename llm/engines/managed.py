@@ -2,7 +2,7 @@
 
 Used two ways: ``reasonsuite serve`` runs one in the foreground for other tools, and the ``llamacpp`` backend starts
 one for the length of a run and talks to it with the ``openai`` backend, so a user who asks for the engine never has
-to manage a server. The engine's own log goes to a file next to the suite's cache, named in every error.
+to manage a server. The engine's own log goes to a file in the temporary folder, named in every error.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def spec_for_model(model: str, **settings: Any) -> EngineSpec:
         return EngineSpec(model=model, **settings)
     base = json.loads(adapter_config.read_text(encoding="utf-8")).get("base_model_name_or_path") or EMBEDDED_NAME
     if Path(base).expanduser().resolve() == embedded_model_dir().resolve():
-        base = EMBEDDED_NAME  # serve the shipped GGUF rather than converting its de-quantised copy back
+        base = EMBEDDED_NAME  # the embedded model's cached f16 GGUF: the same weights, converted once
     adapter = Path(model).expanduser()
     return EngineSpec(model=base, loras={adapter.parent.name or adapter.name: adapter}, **settings)
 
