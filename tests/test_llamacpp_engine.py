@@ -12,10 +12,10 @@ import time
 
 import httpx
 import pytest
+from lora_adapters import random_lora_adapter
 from pydantic import BaseModel
 
 from reasonsuite.llm import LLMConfig, SamplingParams, load_llm
-from reasonsuite.llm.embedded import ensure_embedded_model
 from reasonsuite.llm.engines.managed import free_port
 
 pytestmark = pytest.mark.slow
@@ -56,24 +56,8 @@ def test_a_short_eval_runs_through_the_llamacpp_backend(llamacpp_llm, tmp_path) 
     assert (results["completed"], results["model"]) == (4, "llamacpp:embedded")
 
 
-def _lora_adapter(folder):
-    """A LoRA adapter on the embedded model with non-zero weights (untrained, so its effect is plain to see)."""
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    base = ensure_embedded_model()
-    torch.manual_seed(0)
-    model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
-    config = LoraConfig(r=8, lora_alpha=64, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
-    peft_model = get_peft_model(model, config)
-    peft_model.save_pretrained(folder)
-    AutoTokenizer.from_pretrained(base).save_pretrained(folder)
-    return folder
-
-
 def test_reasonsuite_serve_serves_a_lora_adapter_and_stops_on_sigterm(tmp_path, llamacpp_llm) -> None:
-    adapter = _lora_adapter(tmp_path / "grpo-run" / "adapter")
+    adapter = random_lora_adapter(tmp_path / "grpo-run" / "adapter")
     port = free_port()
     process = subprocess.Popen(
         [

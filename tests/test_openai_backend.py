@@ -7,13 +7,13 @@ through the same ManagedEngine that ``reasonsuite serve`` and the ``llamacpp`` b
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from pydantic import BaseModel
 
 from reasonsuite.llm import BackendUnavailableError, LLMConfig, SamplingParams, load_llm
 from reasonsuite.llm.engines import EngineSpec, ManagedEngine
+from reasonsuite.llm.engines.managed import free_port
 
 pytestmark = pytest.mark.slow
 SERVED_NAME = "smollm2-135m-instruct"
@@ -22,12 +22,6 @@ SERVED_NAME = "smollm2-135m-instruct"
 class Answer(BaseModel):
     city: str
     is_capital: bool
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +75,7 @@ def test_structured_output_through_the_server_grammar(served_llm) -> None:
 
 def test_unreachable_endpoint_is_a_clear_error() -> None:
     llm = load_llm(
-        LLMConfig.load(backend="openai", base_url=f"http://127.0.0.1:{_free_port()}/v1", model="x", max_retries=0)
+        LLMConfig.load(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", model="x", max_retries=0)
     )
     with pytest.raises(BackendUnavailableError, match="cannot reach the OpenAI-compatible endpoint"):
         llm.generate(["hi"])

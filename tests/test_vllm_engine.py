@@ -10,10 +10,10 @@ import os
 import shutil
 
 import pytest
+from lora_adapters import random_lora_adapter
 from pydantic import BaseModel
 
 from reasonsuite.llm import LLMConfig, SamplingParams, load_llm
-from reasonsuite.llm.embedded import ensure_embedded_model
 from reasonsuite.llm.engines import EngineSpec, ManagedEngine
 
 pytestmark = [
@@ -32,23 +32,10 @@ class Capital(BaseModel):
     capital: str
 
 
-def _adapter(folder, seed: int):
-    """A LoRA adapter on the embedded model with non-zero weights, so that its effect on the answer shows."""
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    torch.manual_seed(seed)
-    model = AutoModelForCausalLM.from_pretrained(ensure_embedded_model(), dtype=torch.float32)
-    config = LoraConfig(r=8, lora_alpha=64, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
-    get_peft_model(model, config).save_pretrained(folder)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def vllm_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("vllm")
-    loras = {"sft": _adapter(root / "sft", 1), "grpo": _adapter(root / "grpo", 2)}
+    loras = {"sft": random_lora_adapter(root / "sft", 1), "grpo": random_lora_adapter(root / "grpo", 2)}
     extra = ON_CPU if os.environ.get("REASONSUITE_VLLM_BIN") else []
     spec = EngineSpec(engine="vllm", loras=loras, extra_args=[*extra, "--max-lora-rank", "8"])
     with ManagedEngine(spec, startup_timeout_s=900, log_dir=root) as engine:
