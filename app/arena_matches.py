@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reasonsuite.agents.arenas import GameError, get_game, make_player, run_tournament
+from reasonsuite.atomic_files import write_text_atomically
 
 from .jobs import Emit, FieldError, JobRecord, JobResult, JobService, JobStateError, JobStatus
 from .shared_model import SharedModel
@@ -167,7 +168,7 @@ class ArenaMatches:
             with self._lock:
                 self._moves.pop(run_id, None)
                 self._awaiting.pop(run_id, None)
-        (folder / "result.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
+        write_text_atomically(folder / "result.json", result.model_dump_json(indent=1))
         return JobResult(outcome={"result": result.model_dump(mode="json")})
 
     @staticmethod

@@ -18,7 +18,6 @@ API answers 429) rather than letting the queue grow without limit.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import time
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
+
+from reasonsuite.atomic_files import write_text_atomically
 
 JobStatus = Literal["queued", "running", "waiting", "finished", "failed"]
 ACTIVE: frozenset[str] = frozenset({"queued", "running"})
@@ -264,9 +265,7 @@ class JobService:
 
     def _save(self, record: JobRecord) -> None:
         path = self.folder(record.job_id) / "job.json"
-        partial = path.with_name("job.json.partial")
-        partial.write_text(record.model_dump_json(indent=1), encoding="utf-8")
-        os.replace(partial, path)
+        write_text_atomically(path, record.model_dump_json(indent=1))
 
     def _update(self, job_id: str, **changes: Any) -> JobRecord:
         with self._changed:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reasonsuite.atomic_files import write_text_atomically
 from reasonsuite.tools.structural.hazard import load_table_c3
 from reasonsuite.tools.structural.rack import RackCheckInput, RackCheckOutput, rack_check
 from reasonsuite.tools.structural.rack_problem import BraceFt, RackProblem
@@ -311,12 +311,7 @@ def write_generated_set(
 
 def write_jsonl_atomically(path: Path, problems: list[BaseModel]) -> None:
     """Write JSONL through a temporary file, fsynced, then renamed over `path`: a crash leaves the old file whole."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(to_jsonl(problems))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_text_atomically(path, to_jsonl(problems))
 
 
 def load_generated_problems(path: Path | str = GENERATED_FILE) -> list[GeneratedProblem]:

@@ -28,8 +28,9 @@ from reasonsuite.agents.arenas import GameError, LLMPlayer, Player, load_games, 
 from reasonsuite.agents.arenas.metrics import Estimate, estimate
 from reasonsuite.llm import BaseLLM, SamplingParams
 
+from ..atomic_files import save_figure_atomically, write_json_atomically
 from .provenance import git_commit, package_versions
-from .records import append_records, read_records, write_json_atomically
+from .records import append_records, read_records
 from .runner import RunMismatchError
 
 __all__ = ["PAPER_TEMPERATURE", "RECON_GAMES", "heatmap", "recon_games", "run_arena_eval", "summarise"]
@@ -252,10 +253,8 @@ def heatmap(results: dict[str, Any], path: Path) -> None:
                    f"model: {results['model']}", fontsize=9)
     figure.colorbar(image, ax=axes, label="NE rate")
     figure.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(tmp, dpi=120)
+    save_figure_atomically(figure, path, dpi=120)
     plt.close(figure)
-    tmp.replace(path)
 
 
 def _now() -> str:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic_files import save_figure_atomically
 from .records import read_records
 from .runner import accuracy_table, format_accuracy
 from .stats import mcnemar_exact
@@ -114,7 +115,5 @@ def bar_chart(runs: list[RunRecords], path: Path) -> None:
     axes.set_ylim(0, 1)
     axes.legend(fontsize="small")
     figure.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(tmp, dpi=120)
+    save_figure_atomically(figure, path, dpi=120)
     plt.close(figure)
-    tmp.replace(path)

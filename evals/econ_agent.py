@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..agents.econ import EconAnswer, EconConfig, answer_many
+from ..atomic_files import write_json_atomically
 from ..llm import LLM, Generation, SamplingParams
-from .records import read_records, write_json_atomically
+from .records import read_records
 from .runner import Progress, accuracy_cell, run_eval, select_items
 from .tasks import TaskSpec
 

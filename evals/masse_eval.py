@@ -28,7 +28,8 @@ from reasonsuite.llm import BaseLLM
 from reasonsuite.tools.structural.rack import RackCheckOutput, level_loads
 from reasonsuite.tools.structural.steel_frame import SteelFrameCheckOutput
 
-from .records import append_records, read_records, write_json_atomically
+from ..atomic_files import write_json_atomically
+from .records import append_records, read_records
 from .runner import accuracy_cell
 
 STRUCTURES = ("rack", "steel_frame")

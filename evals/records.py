@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..atomic_files import write_text_atomically
+
 
 class CorruptRecordsError(ValueError):
     """A record other than the last one is unreadable: the file was edited or damaged, not cut off by a crash."""
@@ -41,32 +43,24 @@ def read_records(path: Path) -> list[dict[str, Any]]:
 
 
 def append_records(path: Path, records: list[dict[str, Any]]) -> None:
-    """Append records durably (one write, then fsync)."""
+    """Append records durably (one write, then fsync); a write that fails (a full disk) is cut back off the file."""
     if not records:
         return
-    payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
-    with path.open("ab") as f:
-        f.write(payload)
-        f.flush()
-        os.fsync(f.fileno())
+    payload = memoryview("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)  # unbuffered: a failed write can be undone
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            while payload:
+                payload = payload[os.write(fd, payload) :]
+            os.fsync(fd)
+        except OSError as err:
+            os.ftruncate(fd, size)  # the file keeps only whole records, as before the call
+            raise OSError(err.errno, err.strerror, str(path)) from err
+    finally:
+        os.close(fd)
 
 
 def write_records_atomically(path: Path, records: list[dict[str, Any]]) -> None:
-    """Replace the whole records file at once (for re-scoring): a temporary file, fsynced, then renamed."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as f:
-        f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename: readers see the old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
-def write_json_atomically(path: Path, value: Any) -> None:
-    write_text_atomically(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    """Replace the whole records file at once (for re-scoring): readers see the old records or the new ones."""
+    write_text_atomically(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))

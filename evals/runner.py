@@ -19,11 +19,12 @@ from typing import Any, Protocol
 
 from datasets import Dataset
 
+from ..atomic_files import write_json_atomically
 from ..llm import LLM, Generation, SamplingParams
 from .answers import check_answer
 from .baselines import Baseline, always_option_1, make_category_majority, make_random_valid
 from .provenance import git_commit, package_versions
-from .records import append_records, read_records, write_json_atomically, write_records_atomically
+from .records import append_records, read_records, write_records_atomically
 from .shuffle import base_id, option_variants, position_bias
 from .stats import wilson_interval
 from .tasks import TaskSpec, load_task

@@ -10,10 +10,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
+from ..atomic_files import staged_folder
 from .errors import BackendUnavailableError
 
 EMBEDDED_NAME = "embedded"
@@ -56,17 +55,9 @@ def ensure_embedded_model() -> Path:
     if is_converted(target):
         return target
     gguf = embedded_gguf_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Convert into a temporary sibling and rename, so that an interrupted conversion never leaves a half-written model.
-    staging = Path(tempfile.mkdtemp(prefix=f".{EMBEDDED_MODEL_ID}-", dir=target.parent))
-    try:
+    # Staged, so that an interrupted conversion never leaves a half-written model.
+    with staged_folder(target) as staging:
         _convert_gguf(gguf, staging)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return target
 
 

@@ -8,7 +8,6 @@ print one message and exit 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+
+from ..cli_common import fail, run_app
 
 if TYPE_CHECKING:
     from .runs import RunResult
@@ -32,7 +32,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err_console = Console(stderr=True)
 
 ConfigOption = Annotated[
     str,
@@ -58,8 +57,7 @@ def _expected_errors() -> Iterator[None]:
     try:
         yield
     except (PosttrainConfigError, ModelLoadError, FileExistsError, FileNotFoundError) as err:
-        err_console.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise fail(str(err)) from None
 
 
 def config_path(name: str) -> Path:
@@ -171,11 +169,7 @@ def configs():
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        err_console.print("interrupted (resume with --resume)")
-        sys.exit(130)
+    run_app(app, interrupted="interrupted (resume with --resume)")
 
 
 if __name__ == "__main__":

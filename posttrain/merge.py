@@ -8,10 +8,9 @@ half-written model behind.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
+from ..atomic_files import staged_folder
 from .model import ADAPTER_CONFIG, ModelLoadError, adapter_base
 
 _DTYPES = {"float32": "float32", "bfloat16": "bfloat16", "float16": "float16"}
@@ -35,15 +34,7 @@ def merge_adapter(adapter_dir: Path, out_dir: Path, *, dtype: str = "float32", o
     tokenizer_source = adapter_dir if (adapter_dir / "tokenizer_config.json").is_file() else base
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir) as staging:
         merged.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.rename(out_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return out_dir

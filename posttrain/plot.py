@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..atomic_files import save_figure_atomically
 from .metrics_log import read_metrics
 
 CURVES_FILE = "curves.png"
@@ -54,8 +55,7 @@ def plot_history(history: list[dict[str, Any]], out: Path, title: str = "") -> P
     if title:
         figure.suptitle(title, fontsize=10)
     figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, dpi=110)
+    save_figure_atomically(figure, out, dpi=110)
     plt.close(figure)
     return out
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shlex
 import shutil
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 import yaml
 from transformers import TrainerCallback
 
+from ..atomic_files import write_text_atomically
 from .config import PosttrainConfigError
 from .metrics_log import METRICS_FILE
 
@@ -79,14 +79,14 @@ def prepare_run_dir(run_dir: Path, config: dict[str, Any], *, resume: bool) -> N
                     f"--resume: {', '.join(changed)} differ from the config {run_dir} was started with ({saved}); "
                     "only trainer." + ", trainer.".join(sorted(RESUMABLE_CHANGES)) + " may change on resume"
                 )
-        _write_atomic(saved, text)
+        write_text_atomically(saved, text)
         return
     if checkpoints(run_dir) or (run_dir / ADAPTER_DIR).is_dir():
         raise PosttrainConfigError(
             f"output_dir: {run_dir} already holds a run; pass --resume to continue it or choose another output_dir"
         )
     run_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(saved, text)
+    write_text_atomically(saved, text)
     (run_dir / METRICS_FILE).unlink(missing_ok=True)
 
 
@@ -103,12 +103,6 @@ def _changed_keys(old: dict[str, Any], new: dict[str, Any], prefix: str = "") ->
         elif a != b:
             changed.append(dotted)
     return changed
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(text, encoding="utf-8")
-    os.replace(staging, path)
 
 
 class MetricsLog(TrainerCallback):
@@ -128,7 +122,7 @@ class MetricsLog(TrainerCallback):
                 for line in self.path.read_text(encoding="utf-8").splitlines()
                 if line.strip() and json.loads(line).get("step", 0) <= state.global_step
             ]
-            _write_atomic(self.path, "".join(f"{line}\n" for line in kept))
+            write_text_atomically(self.path, "".join(f"{line}\n" for line in kept))
 
     def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         if not logs or not state.is_world_process_zero:

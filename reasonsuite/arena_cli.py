@@ -125,8 +125,9 @@ def _players(specs: list[str], options: LLMOptions, reasoning: bool, max_new_tok
 
 def _write_run(out: Path, result: Any, players: list, seconds: float) -> None:
     from .agents.arenas.llm_player import LLMPlayer
+    from .atomic_files import write_json_atomically
     from .evals.provenance import git_commit, package_versions
-    from .evals.records import write_json_atomically, write_records_atomically
+    from .evals.records import write_records_atomically
 
     records = [{"doc_id": m.match_id, **m.model_dump(mode="json")} for m in result.matches]
     write_records_atomically(out / "samples.jsonl", records)
@@ -218,8 +219,9 @@ def league_command(
     """Rank PLAYERS on GAME: every ordered pair plays TRIALS matches; Elo and normalized relative advantage."""
     from .agents.arenas import GameError, get_game, run_league
     from .agents.arenas.llm_player import LLMPlayer
+    from .atomic_files import write_json_atomically
     from .evals.provenance import git_commit, package_versions
-    from .evals.records import write_json_atomically, write_records_atomically
+    from .evals.records import write_records_atomically
 
     specs = [s.strip() for s in players.split(",") if s.strip()]
     if (out / "samples.jsonl").exists():

@@ -7,7 +7,6 @@ an optional YAML file, calls the library and prints. Bad input exits with code 2
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +17,7 @@ from rich.table import Table
 from .app_cli import serve_api, serve_mcp, ui
 from .arena_cli import arena_app
 from .ask_cli import ask_command
-from .cli_common import backend_errors, err_console, load_backend
+from .cli_common import backend_errors, err_console, load_backend, run_app
 from .eval_cli import eval_app
 from .llm_options import LLMOptions, llm_config_from, with_llm_options
 from .masse_cli import masse_app
@@ -141,11 +140,7 @@ def model_info() -> None:
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
+    run_app(app)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""What every ``reasonsuite`` subcommand shares: the error console, clean exits for expected errors, backend loading.
+"""What every ``reasonsuite`` subcommand (and the ``posttrain`` command) shares: the error console, clean exits for
+expected errors, backend loading.
 
 Kept apart from ``cli.py`` so that the subcommand modules (``eval_cli``, ``llm_options``) import it without importing
 the top-level app, which imports them.
@@ -6,6 +7,8 @@ the top-level app, which imports them.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +35,54 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     # The message is data (it may quote "[row payoff, column payoff]"): escaped, so rich does not read it as markup.
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+# Errors of the place a command reads or writes, not of the command: a full disk, a read-only or unwritable folder,
+# a file where a folder should be. The command stops with a line naming the path instead of a traceback.
+_STORAGE_HINTS = {
+    errno.ENOSPC: "free some space and run the command again (a run folder resumes where it stopped)",
+    errno.EDQUOT: "free some space and run the command again (a run folder resumes where it stopped)",
+    errno.EROFS: "choose an output folder on a writable file system",
+    errno.EACCES: "check the permissions of the path, or choose another output folder",
+    errno.EPERM: "check the permissions of the path, or choose another output folder",
+    errno.ENOTDIR: "a file stands where a folder is needed",
+    errno.EISDIR: "a folder stands where a file is needed",
+}
+_SQLITE_STORAGE_ERRORS = {  # SQLite's words for the same errors, in the run's checkpoint database
+    "disk is full": _STORAGE_HINTS[errno.ENOSPC],
+    "readonly database": _STORAGE_HINTS[errno.EROFS],
+    "unable to open database file": _STORAGE_HINTS[errno.EACCES],
+    "disk I/O error": _STORAGE_HINTS[errno.ENOSPC],
+}
+
+
+def storage_error_message(err: BaseException) -> str | None:
+    """One line for an error of the storage a command used (naming the path and what to do); None for other errors."""
+    if isinstance(err, OSError) and err.errno in _STORAGE_HINTS:
+        where = f"{err.filename}: " if err.filename else ""
+        return f"{where}{err.strerror}; {_STORAGE_HINTS[err.errno]}"
+    if isinstance(err, sqlite3.OperationalError):
+        for text, hint in _SQLITE_STORAGE_ERRORS.items():
+            if text in str(err):
+                return f"the run's checkpoint database (checkpoints.sqlite in the output folder): {err}; {hint}"
+    return None
+
+
+def run_app(app: typer.Typer, *, interrupted: str = "interrupted") -> None:
+    """Run a command-line app. Ctrl-C ends it with one line (``interrupted``) and the shell's code 130; a full disk or
+    an unwritable output ends it with a line naming the path and code 1. Both without a traceback: every output the
+    suite keeps is written whole or not at all, so there is nothing to debug, only something to fix and rerun."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print(interrupted)
+        sys.exit(130)
+    except (OSError, sqlite3.OperationalError) as err:
+        message = storage_error_message(err)
+        if message is None:
+            raise
+        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        sys.exit(1)
 
 
 def load_backend(config: LLMConfig) -> BaseLLM:

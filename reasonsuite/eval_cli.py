@@ -367,8 +367,8 @@ def eval_compare(
     chart: Annotated[Path | None, typer.Option(help="write a PNG bar chart with error bars here")] = None,
 ) -> None:
     """Per-category accuracy of several runs side by side, McNemar tests against the first, and a bar chart."""
+    from .atomic_files import write_text_atomically
     from .evals.compare import bar_chart, load_run, markdown
-    from .evals.records import write_text_atomically
 
     try:
         loaded = [load_run(path) for path in runs]

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+
 from typer.testing import CliRunner
 
 from reasonsuite.agents.masse.configuration import MasseConfig
@@ -48,3 +55,28 @@ def test_the_eval_command_runs_the_masse_task(tmp_path) -> None:
     assert "verdict" in result.stdout and "100.0%" in result.stdout
     bad = CliRunner().invoke(app, ["eval", "run", "--task", "masse", "--mode", "oracle", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "--mode" in bad.stderr
+
+
+def test_a_batch_killed_at_a_random_point_resumes_with_every_problem_once(tmp_path) -> None:
+    """SIGKILL `eval run --task masse` once a random number of records is on disk; the rerun completes the batch."""
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "reasonsuite", "eval", "run", "--task", "masse", "--limit", "10",
+               "--chunk-size", "2", "--out", str(out)]  # fmt: skip
+    kill_after = random.randint(1, 14)  # of 20 problems (10 racks, 10 frames)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples = out / "samples.jsonl"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if samples.exists() and samples.read_bytes().count(b"\n") >= kill_after:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, f"the batch finished before {kill_after} records were written"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    ids = [json.loads(line)["doc_id"] for line in samples.read_text().splitlines()]
+    assert sorted(ids) == sorted({p.id for p in PROBLEMS[:10]} | {f.id for f in FRAMES[:10]}), f"killed at {kill_after}"
+    results = json.loads((out / "results.json").read_text())
+    assert results["completed"] == 20 and results["stages"]["verdict"]["accuracy"] == 1.0

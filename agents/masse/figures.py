@@ -16,8 +16,6 @@ The numbers drawn come from pure functions (`factored_nodal_loads`, `factored_me
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
+from reasonsuite.atomic_files import save_figure_atomically
 from reasonsuite.tools.structural.frame_model import (
     FrameInput,
     FrameMember,
@@ -608,18 +607,7 @@ def _draw_releases(axes: Axes, frame: FrameInput, size: float) -> bool:
 
 def _save(figure: Figure, path: Path) -> Path:
     """Write the PNG atomically: to a temporary name in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png.tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        figure.savefig(temporary, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
+    return save_figure_atomically(figure, Path(path), format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08)
 
 
 def _footnote(axes: Axes, text: str) -> None:

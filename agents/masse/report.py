@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import struct
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from pydantic import BaseModel, ValidationError
 
+from reasonsuite.atomic_files import write_bytes_atomically, write_text_atomically
 from reasonsuite.tools.structural.base_shear import SeismicBaseShearOutput
 from reasonsuite.tools.structural.frame_model import FrameInput, FrameOutput, LoadCase, LoadCombination, ResultSet
 from reasonsuite.tools.structural.hazard import SeismicHazardOutput
@@ -1179,22 +1179,10 @@ def to_pdf(blocks: list[Block], path: Path) -> None:
             _pdf_table(pdf, block)
         elif isinstance(block, Figures):
             figure_number = _pdf_figures(pdf, block.items, figure_number)
-    _write_atomically(path, pdf.output())
+    write_bytes_atomically(path, bytes(pdf.output()))
 
 
 # ----------------------------------------------------------------------------------------------------------------
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a report is for reading
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def render_report(state: MasseState, out_dir: Path) -> ReportFiles:
@@ -1217,6 +1205,6 @@ def render_report(state: MasseState, out_dir: Path) -> ReportFiles:
             (out_dir / name).unlink(missing_ok=True)
     blocks = build_report(state, figures, figure_errors)
     markdown_path, pdf_path = out_dir / MARKDOWN_NAME, out_dir / PDF_NAME
-    _write_atomically(markdown_path, to_markdown(blocks, out_dir).encode("utf-8"))
+    write_text_atomically(markdown_path, to_markdown(blocks, out_dir))
     to_pdf(blocks, pdf_path)
     return ReportFiles(markdown_path=markdown_path, pdf_path=pdf_path, figures=figures)
