@@ -210,11 +210,23 @@ def test_a_reading_the_problem_schema_rejects_is_sent_back_with_the_reason() -> 
     assert "bottom up" in again
 
 
-@pytest.mark.parametrize("garbage", ["I think the rack is fine.", '{"location": 12}', "{" * 50])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "I think the rack is fine.",
+        '{"location": 12}',
+        "{" * 50,
+        '{"location": "Nanaimo", "bays": 2, "bay_width',  # truncated JSON
+        "I'm sorry, but I can't help with structural design questions.",  # a refusal
+        '{"location": "' + "Nanaimo " * 131_072 + '"}',  # 1 MB
+    ],
+    ids=["prose", "wrong-type", "braces", "truncated", "refusal", "1MB"],
+)
 def test_garbage_from_the_model_ends_in_a_reported_failure(garbage: str) -> None:
     parts = {part: [garbage] for part in SAMPLE_PARTS if part != "kind"}
     result = run(TEXT, config=MasseConfig(mode="llm", llm_attempts=2), llm=_model(parts))
     assert result.state["failure"].startswith("project_manager: the model could not read the problem")
+    assert len(result.state["failure"]) < 1000  # names the unread parts; does not quote a megabyte back
     assert "verdict" not in result.state
 
 

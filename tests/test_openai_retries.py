@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from pydantic import BaseModel
 
-from reasonsuite.llm import LLMConfig, load_llm
+from reasonsuite.llm import BackendUnavailableError, LLMConfig, StructuredOutputError, load_llm
 
 COMPLETION = {
     "id": "cmpl-1",
@@ -27,13 +29,16 @@ COMPLETION = {
 @pytest.fixture
 def flaky_server():
     """Answers with the scripted status codes in turn, then with a completion; records every request body."""
-    state: dict = {"statuses": [], "bodies": []}
+    state: dict = {"statuses": [], "bodies": [], "delay_s": 0.0, "content": "pong"}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             state["bodies"].append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            time.sleep(state["delay_s"])
             status = state["statuses"].pop(0) if state["statuses"] else 200
-            payload = json.dumps(COMPLETION if status == 200 else {"error": {"message": "try later"}}).encode()
+            completion = json.loads(json.dumps(COMPLETION))
+            completion["choices"][0]["message"]["content"] = state["content"]
+            payload = json.dumps(completion if status == 200 else {"error": {"message": "try later"}}).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -44,6 +49,12 @@ def flaky_server():
 
         def log_message(self, *args: object) -> None:
             pass
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up on a slow answer: expected here
+                pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -83,4 +94,30 @@ def test_sampling_settings_reach_the_server(flaky_server) -> None:
     llm.generate(["ping"])
     body = flaky_server["bodies"][0]
     assert (body["model"], body["temperature"], body["top_p"], body["seed"]) == ("flaky", 0.7, 0.9, 4)
+    llm.close()
+
+
+def test_an_endpoint_that_never_answers_in_time_is_a_bounded_clear_failure(flaky_server) -> None:
+    flaky_server["delay_s"] = 1.5
+    config = LLMConfig.load(backend="openai", base_url=flaky_server["url"], model="flaky", max_retries=1, timeout_s=0.3)
+    llm = load_llm(config)
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailableError, match="cannot reach the OpenAI-compatible endpoint"):
+        llm.generate(["ping"])
+    assert time.monotonic() - started < 10  # two timed-out tries and a short backoff, not a hang
+    assert len(flaky_server["bodies"]) == 2
+    llm.close()
+
+
+class Verdict(BaseModel):
+    verdict: str
+
+
+def test_a_megabyte_answer_is_kept_as_text_and_refused_by_the_schema(flaky_server) -> None:
+    flaky_server["content"] = '{"verdict": "' + "A" * 1_000_000  # 1 MB and cut off: no closing quote or brace
+    llm = load_llm(LLMConfig.load(backend="openai", base_url=flaky_server["url"], model="flaky", max_retries=0))
+    assert len(llm.generate(["ping"])[0].text) == 1_000_013
+    with pytest.raises(StructuredOutputError) as failure:
+        llm.generate(["ping"], schema=Verdict)
+    assert "Verdict" in str(failure.value) and len(str(failure.value)) < 20_000  # the message quotes, not dumps
     llm.close()
