@@ -7,22 +7,27 @@ and keep-alive connection each) call a mix of routes back to back for `--seconds
     GET /health, POST /v1/tools/nash_equilibria (a 2x2 game), POST /v1/tools/seismic_hazard,
     POST /v1/tools/convert_units, GET /v1/masse/runs/{id}
 
+One more client starts a deterministic MASSE check of the sample rack, follows it to the end, and starts the next,
+so jobs are created, run, checkpointed and stored all the while (a 429 from a full job queue counts as shed).
+
 Every answer is checked: a 2xx counts as served, a 503 as shed (the tool gate refusing at once, by design, when its
 queue is full), anything else, including a connection error or a timeout, as an error. Reports the number of
 requests, errors and shed requests, p50/p99 latency per route, throughput, and the server's memory: resident size
-after the warm-up and at the end, and its peak (VmHWM from /proc/<pid>/status). The clients run in this process
+after the warm-up, sampled every ``--memory-every`` seconds during the run and at the end, and its peak (VmHWM from
+/proc/<pid>/status). A soak is the same run for longer (``--seconds 600``): its memory samples show whether the
+server's memory stays flat. The clients run in this process
 and share the machine's cores with the server, so on a small machine the figures are a floor, not a ceiling.
 
 Prints a table and writes the figures as JSON (default runs/benchmarks/api_load.json).
 
-    .venv/bin/python benchmarks/api_load.py [--seconds 60] [--clients 32] [--out runs/benchmarks/api_load.json]
+    .venv/bin/python benchmarks/api_load.py [--seconds 60] [--clients 32] [--memory-every 10]
+        [--out runs/benchmarks/api_load.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import socket
 import subprocess
@@ -38,6 +43,7 @@ from typing import Any
 import httpx
 from report import machine
 
+from reasonsuite.atomic_files import write_json_atomically
 from reasonsuite.data import problem_description
 
 DILEMMA = {"row_payoffs": [[3, 0], [5, 1]], "col_payoffs": [[3, 5], [0, 1]],
@@ -158,11 +164,59 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] if ordered else float("nan")
 
 
-async def load(base: str, calls: list[Call], clients: int, seconds: float) -> tuple[dict[str, Tally], float]:
-    tallies = {call.name: Tally() for call in calls}
+MASSE_RUNS = "POST+follow masse run"
+
+
+async def run_starter(base: str, deadline: float, tallies: dict[str, Tally]) -> None:
+    """Start a deterministic MASSE check, poll it to its end, start the next, until the deadline."""
+    body = {"problem_text": problem_description("1"), "max_redesign_rounds": 1}
+    tally = tallies[MASSE_RUNS]
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        while time.perf_counter() < deadline:
+            tally.requests += 1
+            started = time.perf_counter()
+            try:
+                response = await http.post("/v1/masse/runs", json=body)
+                if response.status_code == 429:
+                    tally.shed += 1
+                    await asyncio.sleep(1.0)
+                    continue
+                response.raise_for_status()
+                run_id = response.json()["run_id"]
+                status = "queued"
+                while status in ("queued", "running"):
+                    await asyncio.sleep(0.2)
+                    status = (await http.get(f"/v1/masse/runs/{run_id}")).raise_for_status().json()["status"]
+            except httpx.HTTPError as err:
+                tally.errors += 1
+                tally.error_kinds[type(err).__name__] += 1
+                continue
+            if status != "finished":
+                tally.errors += 1
+                tally.error_kinds[f"run {status}"] += 1
+                continue
+            tally.latencies_s.append(time.perf_counter() - started)
+
+
+async def memory_sampler(pid: int, started: float, deadline: float, every_s: float, samples: list) -> None:
+    """The server's resident size every ``every_s`` seconds: (seconds since the start, MiB)."""
+    while time.perf_counter() < deadline:
+        await asyncio.sleep(min(every_s, max(0.0, deadline - time.perf_counter())))
+        samples.append((round(time.perf_counter() - started, 1), round(memory_mib(pid)["VmRSS"], 1)))
+
+
+async def load(
+    base: str, calls: list[Call], clients: int, seconds: float, *, pid: int | None = None, memory_every_s: float = 10.0
+) -> tuple[dict[str, Tally], float, list[tuple[float, float]]]:
+    tallies = {call.name: Tally() for call in calls} | {MASSE_RUNS: Tally()}
+    samples: list[tuple[float, float]] = []
     started = time.perf_counter()
-    await asyncio.gather(*(client(base, calls, i, started + seconds, tallies) for i in range(clients)))
-    return tallies, time.perf_counter() - started
+    deadline = started + seconds
+    tasks = [client(base, calls, i, deadline, tallies) for i in range(clients)] + [run_starter(base, deadline, tallies)]
+    if pid is not None:
+        tasks.append(memory_sampler(pid, started, deadline, memory_every_s, samples))
+    await asyncio.gather(*tasks)
+    return tallies, time.perf_counter() - started, samples
 
 
 def summary(tallies: dict[str, Tally], elapsed_s: float) -> dict[str, Any]:
@@ -194,6 +248,7 @@ def table(result: dict[str, Any]) -> str:
         f"{result['throughput_rps']} requests/s, {result['errors']} errors, {result['shed']} shed.",
         f"Server memory: {memory['rss_after_warmup']:.0f} MiB resident after the warm-up, {memory['rss_end']:.0f} MiB "
         f"at the end, peak {memory['peak']:.0f} MiB (VmHWM).",
+        "Resident MiB during the run (s: MiB): " + ", ".join(f"{t:g}: {m:.0f}" for t, m in memory["samples"]),
         f"Machine: {result['machine']}.",
     ]
     return "\n".join(lines)
@@ -203,6 +258,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the clients call (bounded run)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--memory-every", type=float, default=10.0, help="seconds between memory samples")
     parser.add_argument("--out", type=Path, default=Path("runs/benchmarks/api_load.json"), help="JSON written here")
     args = parser.parse_args()
     if args.seconds <= 0 or args.clients < 1:
@@ -217,7 +273,9 @@ def main() -> None:
             calls = mix(sample_run(base))
             asyncio.run(load(base, calls, args.clients, min(args.seconds, 3.0)))  # warm-up, not counted
             rss_after_warmup = memory_mib(server.pid)["VmRSS"]
-            tallies, elapsed = asyncio.run(load(base, calls, args.clients, args.seconds))
+            tallies, elapsed, samples = asyncio.run(
+                load(base, calls, args.clients, args.seconds, pid=server.pid, memory_every_s=args.memory_every)
+            )
             memory = memory_mib(server.pid)
         finally:
             server.terminate()
@@ -226,13 +284,10 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
         "clients": args.clients, **summary(tallies, elapsed),
         "server_memory_mib": {"rss_after_warmup": round(rss_after_warmup, 1), "rss_end": round(memory["VmRSS"], 1),
-                              "peak": round(memory["VmHWM"], 1)},
+                              "peak": round(memory["VmHWM"], 1), "samples": samples},
     }  # fmt: skip
     print(table(result))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    partial = args.out.with_name(args.out.name + ".partial")
-    partial.write_text(json.dumps(result, indent=1))
-    partial.replace(args.out)
+    write_json_atomically(args.out, result)
     print(f"wrote {args.out}")
 
 

@@ -16,6 +16,7 @@ from reasonsuite.agents.econ import answer
 from reasonsuite.agents.masse import problem_from_record
 from reasonsuite.app.arena_matches import ArenaMatchView
 from reasonsuite.app.ui import arena_tab, chat_tab, evals_tab
+from reasonsuite.app.ui.problem_file import ProblemFileError, read_problem_file
 from reasonsuite.app.ui.structural_form import (
     FormError,
     braces_from_rows,
@@ -141,3 +142,29 @@ def test_two_evaluation_runs_are_compared_per_category_with_a_chart(tmp_path: Pa
     assert "| **overall** | 6 |" in table and "McNemar" in table
     assert Path(chart).stat().st_size > 10_000
     assert set(evals_tab.samples(tmp_path, "always-2", "all", "all")["extracted"]) <= {"Option 2", "2"}
+
+
+def test_an_uploaded_problem_file_is_checked_for_type_size_encoding_and_fields(tmp_path: Path) -> None:
+    text = tmp_path / "rack.txt"
+    text.write_text("A storage rack in Nanaimo, BC: 2 bays, 3 levels.")
+    assert read_problem_file(text).text.startswith("A storage rack") and read_problem_file(text).structure == "text"
+    rack = tmp_path / "rack.json"
+    rack.write_text(json.dumps(load_rack_problems()["1"].model_dump(mode="json")))
+    loaded = read_problem_file(rack)
+    assert loaded.structure == "rack" and rack_widgets(loaded.record)[0] == "Nanaimo"
+    frame = tmp_path / "frame.JSON"
+    frame.write_text(json.dumps(load_frame_problems()[0].problem.model_dump(mode="json")))
+    assert read_problem_file(frame).structure == "steel_frame"
+    refused = {
+        "report.pdf": (b"%PDF-1.7", "is not a .txt, .md, .json file"),
+        "big.txt": (b"rack " * 20_000, "100,000 bytes is over the 65,536-byte limit"),
+        "latin1.txt": ("Québec".encode("latin-1"), "is not UTF-8 text"),
+        "blank.md": (b"  \n", "is empty"),
+        "broken.json": (b'{"location": "Nanaimo", ', "is not valid JSON"),
+        "list.json": (b"[1, 2]", "expected a JSON object"),
+        "bays.json": (json.dumps({**load_rack_problems()["1"].model_dump(mode="json"), "bays": -2}).encode(), "bays"),
+    }
+    for name, (content, message) in refused.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(ProblemFileError, match=message.replace("(", r"\(").replace(".", r"\.")):
+            read_problem_file(tmp_path / name)

@@ -144,3 +144,40 @@ def test_the_training_tab_draws_a_runs_loss_curve(page) -> None:
     last = page.locator("#rs-train-last").inner_text()  # the last logged entry (step 5), shown below the curves
     assert "loss" in last and "0.4" in last
     _shot(page, "training-curves")
+
+
+def test_a_problem_file_fills_its_form_and_a_bad_or_oversized_one_is_refused(page, tmp_path) -> None:
+    from reasonsuite.data import load_rack_problems
+
+    def upload(path: Path) -> None:
+        with page.expect_file_chooser() as chooser:
+            page.locator("#rs-problem-file").click()
+        chooser.value.set_files(str(path))
+
+    rack = tmp_path / "rack.json"
+    rack.write_text(json.dumps(load_rack_problems()["1"].model_dump(mode="json")))
+    upload(rack)
+    page.get_by_role("tab", name="Rack form", selected=True).wait_for(timeout=30_000)
+    assert page.get_by_label("Level elevations (ft)").input_value() == "4, 8.5, 13"
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**load_rack_problems()["1"].model_dump(mode="json"), "bays": -2}))
+    page.get_by_role("tab", name="Description").click()
+    upload(bad)
+    page.get_by_text("problem file: bays:").wait_for(timeout=30_000)
+
+    big = tmp_path / "big.txt"
+    big.write_text("rack " * 20_000)  # 100 KB, over the 64 KB limit
+    upload(big)
+    page.get_by_text("maximum", exact=False).first.wait_for(timeout=30_000)
+    assert page.locator("#rs-problem-text textarea").input_value() == ""
+    _shot(page, "structural-check-upload-refused")
+
+
+def test_the_server_refuses_an_upload_over_the_limit_before_storing_it(ui_url: str) -> None:
+    import httpx
+
+    small = httpx.post(f"{ui_url}/gradio_api/upload", files={"files": ("rack.txt", b"A rack in Nanaimo.")})
+    assert small.status_code == 200
+    big = httpx.post(f"{ui_url}/gradio_api/upload", files={"files": ("big.txt", b"x" * 100_000)})
+    assert big.status_code == 413

@@ -13,6 +13,7 @@ import gradio as gr
 
 from ..services import Services
 from . import arena_tab, chat_tab, evals_tab, training_tab
+from .problem_file import MAX_PROBLEM_FILE_BYTES
 from .structural import StructuralTab
 
 CSS = """
@@ -64,6 +65,7 @@ def launch_ui(
         css=CSS,
         quiet=True,
         allowed_paths=[str(services.jobs.root.resolve()), str(evals_dir.resolve())],
+        max_file_size=MAX_PROBLEM_FILE_BYTES,  # the only upload; Gradio refuses a bigger one before storing it
         footer_links=["api"],
     )
     return demo

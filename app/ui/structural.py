@@ -21,6 +21,7 @@ from reasonsuite.tools import ToolInputError
 
 from ..jobs import JobStateError, QueueFullError
 from ..masse_runs import MasseRunRequest, MasseRuns, MasseRunView
+from .problem_file import MAX_PROBLEM_FILE_BYTES, PROBLEM_FILE_TYPES, ProblemFileError, read_problem_file
 from .structural_form import (
     BRACE_COLUMNS,
     FormError,
@@ -165,13 +166,20 @@ class StructuralTab:
         with gr.Row():
             with gr.Column(scale=5):
                 example = gr.Dropdown(list(self.examples), label="Start from a shipped problem", value=None)
-                with gr.Tabs():
+                with gr.Tabs() as problem_tabs:
                     with gr.Tab("Description", id="text") as text_tab:
                         text = gr.Textbox(
                             lines=10,
                             label="Problem description",
                             elem_id="rs-problem-text",
                             placeholder="Describe the rack or steel frame: location, geometry, loads, sections…",
+                        )
+                        upload = gr.UploadButton(
+                            f"Open a problem file ({', '.join(PROBLEM_FILE_TYPES)}, "
+                            f"up to {MAX_PROBLEM_FILE_BYTES // 1024} KB)",
+                            file_types=list(PROBLEM_FILE_TYPES),
+                            size="sm",
+                            elem_id="rs-problem-file",
                         )
                     with gr.Tab("Rack form", id="rack") as rack_tab:
                         rack_inputs = self._rack_form()
@@ -215,6 +223,7 @@ class StructuralTab:
         for tab, name in ((text_tab, "text"), (rack_tab, "rack"), (frame_tab, "frame")):
             tab.select(lambda chosen=name: chosen, None, [source])
         example.change(self.load_example, [example], [text, *rack_inputs, *frame_inputs])
+        upload.upload(self.load_file, [upload], [problem_tabs, source, text, *rack_inputs, *frame_inputs])
         run_button.click(self.start, [*form, mode, rounds, approve], results).then(self.refresh_runs, None, [previous])
         send.click(self.send_answer, [run_id, answer], results)
         reject.click(self.reject, [run_id], results)
@@ -272,6 +281,20 @@ class StructuralTab:
         rack = rack_widgets(record) if record.get("structure") != "steel_frame" else [gr.skip()] * 15
         frame = frame_widgets(record) if record.get("structure") == "steel_frame" else [gr.skip()] * 11
         return [text, *rack, *frame]
+
+    def load_file(self, path: str | None) -> list[Any]:
+        """Fill the tab from an uploaded problem file: a description into the text box, a JSON problem into its form."""
+        if not path:
+            return [gr.skip()] * (2 + 1 + 15 + 11)
+        try:
+            loaded = read_problem_file(path)
+        except ProblemFileError as err:
+            raise gr.Error(str(err), duration=None) from None
+        if loaded.text is not None:
+            return [gr.Tabs(selected="text"), "text", loaded.text, *[gr.skip()] * 26]
+        if loaded.structure == "steel_frame":
+            return [gr.Tabs(selected="frame"), "frame", gr.skip(), *[gr.skip()] * 15, *frame_widgets(loaded.record)]
+        return [gr.Tabs(selected="rack"), "rack", gr.skip(), *rack_widgets(loaded.record), *[gr.skip()] * 11]
 
     def start(self, source: str, text: str, *values: Any) -> Iterator[list[Any]]:
         *form, mode, rounds, approve = values
