@@ -31,7 +31,8 @@ bench: $(STAMPS)/model $(STAMPS)/engine $(STAMPS)/dev
 	$(BIN)/python benchmarks/tools.py
 
 # Post-training end to end in minutes on a CPU: a short SFT, a short GRPO on its adapter, the curves, then the base
-# model and the GRPO adapter on the same Recon-Eval items, compared per category. Shows the plumbing, not a gain.
+# model and the GRPO adapter on the same Recon-Eval items (both on the hf backend, fp32, so the comparison is like for
+# like), compared per category. Shows the plumbing, not a gain.
 SMOKE := runs/posttrain-smoke
 SMOKE_ITEMS ?= 24
 posttrain-smoke: $(STAMPS)/model $(STAMPS)/engine
@@ -42,8 +43,9 @@ posttrain-smoke: $(STAMPS)/model $(STAMPS)/engine
 		--set trainer.max_steps=3 --set trainer.save_steps=3 --set trainer.max_completion_length=192
 	$(BIN)/posttrain plot $(SMOKE)/sft
 	$(BIN)/posttrain plot $(SMOKE)/rlvr
-	$(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --max-new-tokens 384 --out $(SMOKE)/eval-base
-	$(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --max-new-tokens 384 --out $(SMOKE)/eval-rlvr \
+	$(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --spread --max-new-tokens 384 --out $(SMOKE)/eval-base \
+		--backend hf
+	$(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --spread --max-new-tokens 384 --out $(SMOKE)/eval-rlvr \
 		--model $(SMOKE)/rlvr/adapter
 	$(BIN)/reasonsuite eval compare $(SMOKE)/eval-base $(SMOKE)/eval-rlvr --markdown $(SMOKE)/comparison.md
 

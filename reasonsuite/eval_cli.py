@@ -193,6 +193,9 @@ def eval_run(
     task: Annotated[str, typer.Option(help="task name (evals/tasks/*.yaml), masse, or arenas")] = "recon-eval",
     out: Annotated[Path | None, typer.Option(help="run folder; an existing one is resumed")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="only the first N items")] = None,
+    spread: Annotated[
+        bool, typer.Option(help="with --limit: N items evenly spaced over the task, so every category shows")
+    ] = False,
     max_new_tokens: Annotated[int, typer.Option(min=1, help="tokens each answer may use")] = 512,
     chunk_size: Annotated[int, typer.Option(min=1, help="items per batch (and per checkpoint)")] = 32,
     shuffle_options: Annotated[
@@ -231,8 +234,8 @@ def eval_run(
                    "--plain-run: only used with --agent")  # fmt: skip
     suffix = f"-{agent}" if agent else ""
     out = out or Path("runs") / f"{task}{suffix}-{(options.model or 'embedded').replace('/', '_')}"
-    results = run_task(options, task, out, limit, max_new_tokens, chunk_size, shuffle_options, agent=agent,
-                       plain_run=plain_run, categories=category)  # fmt: skip
+    results = run_task(options, task, out, limit, max_new_tokens, chunk_size, shuffle_options, spread=spread,
+                       agent=agent, plain_run=plain_run, categories=category)  # fmt: skip
     print_summary(results)
     console.print(f"records: {out / 'samples.jsonl'}\nresults: {out / 'results.json'}")
 
