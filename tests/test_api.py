@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fakes import RespondingLLM
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 
@@ -18,6 +19,7 @@ from reasonsuite.app.api.errors import BusyError
 from reasonsuite.app.api.guards import ConcurrencyGate
 from reasonsuite.app.jobs import JobResult
 from reasonsuite.app.services import Services
+from reasonsuite.app.shared_model import SharedModel
 from reasonsuite.data import load_rack_problems, problem_description
 
 TEXT = problem_description("1")
@@ -242,6 +244,40 @@ def test_bad_evaluation_requests(client) -> None:
     llm_masse = error_of(client.post("/v1/evals/runs", json={"task": "masse", "mode": "llm"}), 409)
     assert "needs a model" in llm_masse["message"]
     assert error_of(client.get(f"/v1/evals/runs/{NO_SUCH_RUN}"), 404)["type"] == "not_found"
+
+
+# -- economics questions -------------------------------------------------------------------------------------------
+
+
+def test_an_economics_question_is_answered_by_the_tool_and_says_so(tmp_path) -> None:
+    def respond(prompt: str) -> str:  # the model routes and reads; the solver computes
+        if prompt.startswith("Which calculator"):
+            return json.dumps({"tool": "symbolic_math"})
+        if prompt.startswith("Fill the input"):
+            return json.dumps({"operation": "solve", "expression": "2*x - 6 = 0", "variable": "x"})
+        return "I think \\boxed{Option 2: 6}"
+
+    model = SharedModel(factory=lambda: RespondingLLM(respond))
+    with TestClient(create_app(ApiSettings(runs_dir=tmp_path / "runs"), model=model)) as client:
+        question = "Solve 2*x - 6 = 0 for x.\n\nOptions:\nOption 1: 3\nOption 2: 6"
+        response = client.post("/v1/econ/questions", json={"question": question})
+        assert response.status_code == 202, response.text
+        asked = wait_for(client, f"/v1/econ/questions/{response.json()['question_id']}")
+        assert asked["status"] == "finished", asked["error"]
+        result = asked["result"]
+        assert result["answer"] == "Option 1: 3" and result["computed_by"] == "symbolic_math"
+        assert result["tool_input"]["expression"] == "2*x - 6 = 0" and result["fallback_reason"] is None
+        assert result["record"]["route"]["tool"] == "symbolic_math"
+        assert asked["question_id"] in [q["question_id"] for q in client.get("/v1/econ/questions").json()]
+        short = error_of(client.post("/v1/econ/questions", json={"question": "why?"}), 422)
+        assert short["field"] == "question"
+        unknown = error_of(client.post("/v1/econ/questions", json={"question": question, "temperature": 2}), 422)
+        assert unknown["field"] == "temperature"
+
+
+def test_an_economics_question_without_a_model_is_409(client) -> None:
+    error = error_of(client.post("/v1/econ/questions", json={"question": "What is a Nash equilibrium?"}), 409)
+    assert "needs a model" in error["message"]
 
 
 # -- the token, size limits and refusals ---------------------------------------------------------------------------

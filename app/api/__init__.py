@@ -1,4 +1,5 @@
-"""The agent API: FastAPI over the calculation tools, MASSE runs and evaluations (`reasonsuite serve-api`).
+"""The agent API: FastAPI over the calculation tools, MASSE runs, economics questions, evaluations and game arenas
+(`reasonsuite serve-api`).
 
     from reasonsuite.app.api import create_app
     app = create_app(ApiSettings(), model=SharedModel(LLMConfig.load()))
@@ -20,6 +21,7 @@ from reasonsuite import __version__
 from ..services import Services
 from ..shared_model import SharedModel
 from .arena_routes import arena_router
+from .econ_routes import econ_router
 from .errors import install_error_handlers
 from .evals_routes import evals_router
 from .guards import BodySizeLimit, ConcurrencyGate, token_guard
@@ -65,7 +67,8 @@ def create_app(
         title="reasonsuite agent API",
         version=__version__,
         lifespan=lifespan,
-        description="Calculation tools, MASSE structural checks, evaluations and game arenas over HTTP.",
+        description="Calculation tools, MASSE structural checks, economics questions, evaluations and game arenas over "
+        "HTTP.",
     )
     app.state.services = services
     app.state.tool_gate = gate
@@ -77,6 +80,7 @@ def create_app(
         masse_router(services.masse),
         evals_router(services.evals),
         arena_router(services.arena),
+        econ_router(services.econ),
     )
     for router in routers:
         app.include_router(router, dependencies=secured)
