@@ -24,15 +24,16 @@ from .errors import EngineError
 from .llama_server import source_dir
 
 
-def model_gguf(model: str) -> Path:
-    """The GGUF file to serve for ``model``: 'embedded', a .gguf file, or a transformers folder (converted)."""
+def model_gguf(model: str, weights: str = "f16") -> Path:
+    """The GGUF file to serve for ``model``: 'embedded', a .gguf file (as it is), or a transformers folder (converted
+    to ``weights``: f16, bf16, q8_0 or f32)."""
     if model == EMBEDDED_NAME:
-        return _convert(ensure_embedded_model(), "convert_hf_to_gguf.py", [], outtype="f16")
+        return _convert(ensure_embedded_model(), "convert_hf_to_gguf.py", [], outtype=weights)
     path = Path(model).expanduser()
     if path.is_file() and path.suffix == ".gguf":
         return path
     if path.is_dir() and (path / "config.json").is_file():
-        return _convert(path, "convert_hf_to_gguf.py", [], outtype="f16")
+        return _convert(path, "convert_hf_to_gguf.py", [], outtype=weights)
     raise EngineError(f"model: {model!r} is neither 'embedded', a .gguf file nor a transformers model folder")
 
 

@@ -27,6 +27,7 @@ from .gguf_files import adapter_gguf, model_gguf
 from .llama_server import server_binary
 
 Engine = Literal["llamacpp", "vllm"]
+Weights = Literal["f16", "bf16", "q8_0", "f32"]
 
 
 class EngineSpec(BaseModel):
@@ -37,6 +38,9 @@ class EngineSpec(BaseModel):
     engine: Engine = "llamacpp"
     model: str = Field(EMBEDDED_NAME, description="'embedded', a .gguf file (llamacpp) or a model folder")
     served_name: str = Field("smollm2", description="the model name clients send")
+    weights: Weights = Field(
+        "f16", description="llamacpp: the weight type a model folder (or the embedded model) is converted to"
+    )
     loras: dict[str, Path] = Field(default_factory=dict, description="served name -> posttrain adapter folder")
     host: str = "127.0.0.1"
     port: int = Field(0, ge=0, le=65535, description="0 = a free port")
@@ -68,7 +72,7 @@ def engine_command(spec: EngineSpec, port: int) -> list[str]:
             raise EngineError("lora: llama.cpp serves one adapter per server here; use --engine vllm for several")
         command = [
             str(server_binary()),
-            "--model", str(model_gguf(spec.model)),
+            "--model", str(model_gguf(spec.model, spec.weights)),
             "--alias", next(iter(spec.loras), spec.served_name),
             "--host", spec.host, "--port", str(port),
             "--parallel", str(spec.parallel),
