@@ -143,12 +143,15 @@ def finish(trainer: Any, run_dir: Path) -> Path:
 
 
 def eval_commands(adapter: Path, base: str, name: str) -> str:
-    """The commands that evaluate the trained adapter and its base on Recon-Eval and compare them."""
+    """The commands that evaluate the trained adapter and its base on Recon-Eval and compare them.
+
+    Both on the ``hf`` backend: an adapter is evaluated as trained (fp32, transformers), and the base must be too, or
+    the comparison would mix an engine's f16 answers into the difference."""
     trained = Path("runs/eval") / name
     reference = Path("runs/eval") / f"{name}-base"
     lines = [
-        f"reasonsuite eval run --task recon-eval --model {shlex.quote(str(adapter))} --out {trained}",
-        f"reasonsuite eval run --task recon-eval --model {shlex.quote(base)} --out {reference}",
+        f"reasonsuite eval run --task recon-eval --backend hf --model {shlex.quote(str(adapter))} --out {trained}",
+        f"reasonsuite eval run --task recon-eval --backend hf --model {shlex.quote(base)} --out {reference}",
         f"reasonsuite eval compare {reference} {trained} --chart {trained}/compare.png",
     ]
     return "\n".join(f"  {line}" for line in lines)
