@@ -104,3 +104,13 @@ def test_a_file_that_does_not_fit_leaves_the_old_one_and_no_temporary(tmp_path) 
     script = f"{shlex.quote(sys.executable)} {tmp_path / 'probe.py'} {target} >{logs / 'probe.out'} 2>&1"
     _in_namespace(script, {disk: "size=64k"}, logs)
     assert (logs / "probe.out").read_text().split() == ["28", str(target), "old", "['report.pdf']"]
+
+
+def test_a_full_disk_under_a_structural_check_names_its_checkpoint_database(tmp_path) -> None:
+    disk, logs = tmp_path / "disk", tmp_path / "logs"
+    _in_namespace(_step(logs, "masse", f"masse run --sample 1 --out {disk / 'rack'}"), {disk: "size=8k"}, logs)
+    code, err = _result(logs, "masse")
+    assert code == 1
+    # SQLite says "database or disk is full" or "disk I/O error", depending on the write that found the disk full
+    assert "checkpoints.sqlite in the output folder): " in err and "; free some space and run the command again" in err
+    assert "Traceback" not in err
