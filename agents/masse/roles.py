@@ -47,10 +47,29 @@ def _emit(event: TraceEvent) -> TraceEvent:
     return event
 
 
+# The tools each role may call (docs/masse.md's table of roles). The managers call none: the Project Manager only
+# reads the problem (with the model in llm mode) and the Safety Manager signs off the tools' verdict.
+ROLE_TOOLS: dict[str, frozenset[str]] = {
+    "loading_agent": frozenset({"storage_rack_loads", "steel_frame_loads"}),
+    "seismic_agent": frozenset({"seismic_hazard"}),
+    "dynamic_agent": frozenset({"seismic_base_shear"}),
+    "design_agent": frozenset({"section_properties"}),
+    "modelling_agent": frozenset({"load_combinations"}),
+    "structural_analysis_agent": frozenset({"frame_analysis"}),
+    "verification_agent": frozenset({"member_checks"}),
+}
+
+
+class RoleToolError(RuntimeError):
+    """A role asked for a tool it does not own: a wiring mistake, refused before the tool runs."""
+
+
 def _tool(
     role: str, name: str, call: Callable[[], T], arguments: str, summary: Callable[[T], str]
 ) -> tuple[T, TraceEvent]:
-    """Run one tool step, timed, and record it as a trace event (streamed as it happens)."""
+    """Run one tool step of ``role``, timed, and record it as a trace event (streamed as it happens)."""
+    if name not in ROLE_TOOLS.get(role, frozenset()):
+        raise RoleToolError(f"{role} may not call {name}; its tools: {', '.join(sorted(ROLE_TOOLS.get(role, ())))}")
     started = time.perf_counter()
     result = call()
     seconds = time.perf_counter() - started
