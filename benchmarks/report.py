@@ -7,6 +7,8 @@ import platform
 import re
 from pathlib import Path
 
+from reasonsuite.atomic_files import write_text_atomically
+
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
@@ -34,6 +36,4 @@ def write_section(key: str, heading: str, body: str) -> None:
         text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: section, text, flags=re.DOTALL)
     else:
         text = text.rstrip() + f"\n\n## {heading}\n\n{section}\n"
-    tmp = DOCS.with_suffix(".md.tmp")
-    tmp.write_text(text)
-    tmp.replace(DOCS)
+    write_text_atomically(DOCS, text)
