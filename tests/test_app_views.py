@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import gradio as gr
 import pytest
 from fakes import RespondingLLM
 
@@ -17,6 +18,7 @@ from reasonsuite.agents.masse import problem_from_record
 from reasonsuite.app.arena_matches import ArenaMatchView
 from reasonsuite.app.ui import arena_tab, chat_tab, evals_tab
 from reasonsuite.app.ui.problem_file import ProblemFileError, read_problem_file
+from reasonsuite.app.ui.structural import StructuralTab
 from reasonsuite.app.ui.structural_form import (
     FormError,
     braces_from_rows,
@@ -168,3 +170,17 @@ def test_an_uploaded_problem_file_is_checked_for_type_size_encoding_and_fields(t
         (tmp_path / name).write_bytes(content)
         with pytest.raises(ProblemFileError, match=message.replace("(", r"\(").replace(".", r"\.")):
             read_problem_file(tmp_path / name)
+
+
+def test_an_example_or_a_file_fills_the_text_and_the_form_of_its_structure(tmp_path: Path) -> None:
+    tab = StructuralTab(None, None)  # type: ignore[arg-type]  # the fills need no run service
+    rack_label = next(label for label in tab.examples if label.startswith("MASSE sample rack"))
+    frame_label = next(label for label in tab.examples if label.startswith("steel frame"))
+    text, *forms = tab.load_example(rack_label)
+    assert text == tab.examples[rack_label][0] and forms[0] == "Nanaimo" and forms[15] == gr.skip()
+    text, *forms = tab.load_example(frame_label)
+    assert forms[0] == gr.skip() and forms[15] == tab.examples[frame_label][1]["location"]
+    (tmp_path / "rack.md").write_text("A storage rack in Nanaimo, BC: 2 bays.")
+    selected, source, text, *forms = tab.load_file(str(tmp_path / "rack.md"))
+    assert (selected.selected, source, text) == ("text", "text", "A storage rack in Nanaimo, BC: 2 bays.")
+    assert forms == [gr.skip()] * 26

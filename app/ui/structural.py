@@ -277,24 +277,28 @@ class StructuralTab:
     def load_example(self, label: str | None) -> list[Any]:
         if not label:
             return [gr.skip()] * (1 + 15 + 11)
-        text, record = self.examples[label]
-        rack = rack_widgets(record) if record.get("structure") != "steel_frame" else [gr.skip()] * 15
-        frame = frame_widgets(record) if record.get("structure") == "steel_frame" else [gr.skip()] * 11
-        return [text, *rack, *frame]
+        return self._filled(*self.examples[label])
 
     def load_file(self, path: str | None) -> list[Any]:
-        """Fill the tab from an uploaded problem file: a description into the text box, a JSON problem into its form."""
+        """Fill the tab from an uploaded problem file: a description into the text box, a JSON problem into its form,
+        and show that input."""
         if not path:
             return [gr.skip()] * (2 + 1 + 15 + 11)
         try:
             loaded = read_problem_file(path)
         except ProblemFileError as err:
             raise gr.Error(str(err), duration=None) from None
-        if loaded.text is not None:
-            return [gr.Tabs(selected="text"), "text", loaded.text, *[gr.skip()] * 26]
-        if loaded.structure == "steel_frame":
-            return [gr.Tabs(selected="frame"), "frame", gr.skip(), *[gr.skip()] * 15, *frame_widgets(loaded.record)]
-        return [gr.Tabs(selected="rack"), "rack", gr.skip(), *rack_widgets(loaded.record), *[gr.skip()] * 11]
+        shown = {"text": "text", "rack": "rack", "steel_frame": "frame"}[loaded.structure]
+        return [gr.Tabs(selected=shown), shown, *self._filled(loaded.text, loaded.record)]
+
+    @staticmethod
+    def _filled(text: str | None, record: dict[str, Any] | None) -> list[Any]:
+        """Values for the text box, the rack form and the frame form: the record fills the form of its structure;
+        whatever is not given stays as it is."""
+        is_frame = record is not None and record.get("structure") == "steel_frame"
+        rack = rack_widgets(record) if record is not None and not is_frame else [gr.skip()] * 15
+        frame = frame_widgets(record) if is_frame else [gr.skip()] * 11
+        return [gr.skip() if text is None else text, *rack, *frame]
 
     def start(self, source: str, text: str, *values: Any) -> Iterator[list[Any]]:
         *form, mode, rounds, approve = values
