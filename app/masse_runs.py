@@ -53,6 +53,8 @@ class MasseRunRequest(BaseModel):
                 first = err.errors(include_url=False)[0]
                 where = ".".join(str(part) for part in ("problem", *first["loc"]))
                 raise ToolInputError(where, first["msg"].removeprefix("Value error, ")) from None
+            except ToolInputError as err:
+                raise ToolInputError(f"problem.{err.field}", err.problem) from None
             except (KeyError, TypeError, ValueError) as err:
                 raise ToolInputError("problem", str(err)) from None
         return self

@@ -34,6 +34,8 @@ def _problem(problem_id: str | None, problem_file: Path | None):
             return RackProblem.from_record(record)
         except ValidationError as err:
             raise fail(f"--problem-file: {ToolInputError.from_validation_error(err)}") from None
+        except ToolInputError as err:
+            raise fail(f"--problem-file: {err}") from None
     problems = load_rack_problems()
     if problem_id not in problems:
         raise fail(f"--problem: no shipped problem {problem_id!r}; shipped: {', '.join(sorted(problems))}")

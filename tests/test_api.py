@@ -214,6 +214,9 @@ def test_a_bad_run_request_is_422_naming_the_field(client) -> None:
     assert error_of(client.post("/v1/masse/runs", json={"problem_text": "short"}), 422)["field"] == "problem_text"
     assert error_of(client.post("/v1/masse/runs", json={"problem_text": TEXT, "colour": 1}), 422)["field"] == "colour"
     assert error_of(client.get("/v1/masse/runs", params={"limit": 0}), 422)["field"] == "limit"
+    masse_layout = {"floor_elevations": ["4"], "column_dimensions": 5}  # a MASSE record with a number for an object
+    flat = error_of(client.post("/v1/masse/runs", json={"problem": masse_layout}), 422)
+    assert flat["field"] == "problem.column_dimensions" and "width, depth and thickness" in flat["message"]
 
 
 def test_an_llm_run_without_a_model_is_409(client) -> None:

@@ -164,6 +164,7 @@ def test_an_uploaded_problem_file_is_checked_for_type_size_encoding_and_fields(t
         "blank.md": (b"  \n", "is empty"),
         "broken.json": (b'{"location": "Nanaimo", ', "is not valid JSON"),
         "list.json": (b"[1, 2]", "expected a JSON object"),
+        "masse.json": (b'{"floor_elevations": ["4"], "column_dimensions": 5}', "column_dimensions: expected an object"),
         "bays.json": (json.dumps({**load_rack_problems()["1"].model_dump(mode="json"), "bays": -2}).encode(), "bays"),
     }
     for name, (content, message) in refused.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -113,3 +114,11 @@ def test_the_rack_command_prints_each_step_and_the_verdict() -> None:
     assert "Verdict: INADEQUATE" in result.stdout
     missing = CliRunner().invoke(app, ["rack", "check", "--problem", "7"])
     assert missing.exit_code == 2 and "no shipped problem" in missing.stderr
+
+
+def test_a_masse_record_with_a_number_for_a_section_is_an_error_naming_it(tmp_path) -> None:
+    record = tmp_path / "rack.json"
+    record.write_text(json.dumps({"floor_elevations": ["4"], "brace_dimensions": 5}))  # an object in MASSE's layout
+    result = CliRunner().invoke(app, ["rack", "check", "--problem-file", str(record)])
+    assert result.exit_code == 2  # an expected error, not a crash (which exits 1 with the exception)
+    assert "--problem-file: brace_dimensions: expected an object with width, depth and thickness" in result.stderr

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ..registry import ToolInputError
+
 _POINT = re.compile(r"^\s*\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$")
 
 
@@ -152,6 +154,9 @@ class RackProblem(_Strict):
     def from_masse_record(cls, record: dict[str, Any]) -> RackProblem:
         """Build from a record of MASSE's ``problem_descriptions.json`` (string numbers, "(x, y)" points)."""
         column, brace = record.get("column_dimensions", {}), record.get("brace_dimensions", {})
+        for key, dimensions in (("column_dimensions", column), ("brace_dimensions", brace)):
+            if not isinstance(dimensions, dict):  # read with .get below: anything else would be a crash, not an error
+                raise ToolInputError(key, "expected an object with width, depth and thickness")
         return cls(
             problem_id=str(record.get("problem_id", "")),
             location=record.get("location", ""),
