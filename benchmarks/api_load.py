@@ -15,8 +15,8 @@ queue is full), anything else, including a connection error or a timeout, as an 
 requests, errors and shed requests, p50/p99 latency per route, throughput, and the server's memory: resident size
 after the warm-up, sampled every ``--memory-every`` seconds during the run and at the end, and its peak (VmHWM from
 /proc/<pid>/status). A soak is the same run for longer (``--seconds 600``): its memory samples show whether the
-server's memory stays flat. The clients run in this process
-and share the machine's cores with the server, so on a small machine the figures are a floor, not a ceiling.
+server's memory stays flat. The clients run in this process and share the machine's cores with the server, so on a
+small machine the figures are a floor, not a ceiling.
 
 Prints a table and writes the figures as JSON (default runs/benchmarks/api_load.json).
 
