@@ -141,6 +141,8 @@ class TrainerSettings(_Section):
             "logging_first_step": True,
             "save_strategy": "steps",
             "disable_tqdm": False,
+            # Pinned host memory only speeds copies to a GPU; without one torch warns on every dataloader.
+            "dataloader_pin_memory": torch.cuda.is_available(),
         }
 
 

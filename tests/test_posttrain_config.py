@@ -131,6 +131,7 @@ def test_cpu_sft_config_maps_onto_trl_with_deliberate_cpu_precision(tmp_path) ->
     # TRL 1.16 would default to bf16 and gradient checkpointing: 12x slower on this CPU.
     assert (args.bf16, args.fp16, args.gradient_checkpointing, args.activation_checkpointing) == (False,) * 4
     assert args.completion_only_loss is True
+    assert args.dataloader_pin_memory is False  # no GPU to copy to; torch would warn on every dataloader
     assert (args.max_length, args.learning_rate, args.max_steps) == (1024, 2e-4, 60)
     assert (args.save_strategy, args.save_steps, args.eval_strategy, args.eval_steps) == ("steps", 10, "steps", 20)
     assert args.report_to == [] and args.output_dir == str(tmp_path)

@@ -1,0 +1,91 @@
+"""llama.cpp server settings against the decode goal: which of them move the batched rate toward the compute limit.
+
+The serving issue asks the default CPU engine for at least half of the compute-bound limit with 32 sequences in
+flight. Weight types were measured in `gguf_weights.py`; this runs the remaining candidates side by side in one
+process, one server at a time, on the same prompts as `decode.py` (32 in flight, greedy, up to 200 new tokens, prompt
+cache off): the suite's default settings, f32 weights (llama.cpp's AVX2 matrix kernels then read fp32 directly instead
+of converting f16 on the fly), threads pinned to the cores, busy polling for work, and a larger physical batch for
+the prefill. Each rate is a fraction of `decode.py`'s fp32 FMA limit. Writes its table into docs/benchmarks.md
+(between markers) and prints it.
+
+    .venv/bin/python benchmarks/llamacpp_settings.py [--variants default,f32,pinned,poll,ubatch] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+
+from decode import compute_limit, measure
+from report import machine, write_section
+
+from reasonsuite.data import load_recon
+from reasonsuite.llm import SamplingParams
+from reasonsuite.llm.engines import EngineSpec
+from reasonsuite.llm.llamacpp_backend import LlamaCppBackend
+
+PROMPTS = 32
+NEW_TOKENS = 200
+NO_PROMPT_CACHE = ["--no-cache-prompt", "--cache-ram", "0"]
+LAST_CORE = (os.cpu_count() or 1) - 1
+VARIANTS: dict[str, tuple[str, str, list[str]]] = {
+    "default": ("the suite's default (f16, flash attention, threads = cores)", "f16", []),
+    "f32": ("f32 weights", "f32", []),
+    "pinned": ("threads pinned to the cores (strict placement)", "f16", ["--cpu-range", f"0-{LAST_CORE}",
+                                                                        "--cpu-strict", "1"]),
+    "poll": ("threads busy-poll for work (level 100, default 50)", "f16", ["--poll", "100"]),
+    "ubatch": ("physical batch 2048 tokens (default 512)", "f16", ["--ubatch-size", "2048", "--batch-size", "2048"]),
+}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, of: {', '.join(VARIANTS)}")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    chosen = args.variants.split(",")
+    unknown = [name for name in chosen if name not in VARIANTS]
+    if unknown:
+        parser.error(f"--variants: unknown {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
+
+    recon = [row["messages"] for row in load_recon("eval").select(range(PROMPTS))]
+    short = [f"Explain the economic idea number {i} that a student should know." for i in range(PROMPTS)]
+    params = SamplingParams(max_new_tokens=NEW_TOKENS, temperature=0.0)
+
+    table = [
+        f"| settings | short ×{PROMPTS}: new tokens/s | of the limit | Recon ×{PROMPTS}: new tokens/s | of the limit |",
+        "|---|---|---|---|---|",
+    ]
+    for name in chosen:
+        label, weights, extra = VARIANTS[name]
+        llm = LlamaCppBackend(EngineSpec(weights=weights, parallel=PROMPTS, extra_args=NO_PROMPT_CACHE + extra))
+        llm.generate(short[:2], SamplingParams(max_new_tokens=8))  # warm-up: first-call allocations
+        cells = []
+        for prompts in (short, recon):
+            p_tokens, new_tokens, seconds = measure(llm, prompts, params, together=True)
+            rate = new_tokens / seconds
+            limit, _ = compute_limit(context=(p_tokens + new_tokens // 2) // PROMPTS)
+            cells += [f"{rate:.1f}", f"{rate / limit:.2f}"]
+        llm.close()
+        table.append(f"| {label} | {' | '.join(cells)} |")
+        print(table[-1], flush=True)
+
+    _, note = compute_limit(context=100)
+    section = "\n".join(
+        [
+            f"Measured {date.today().isoformat()} on {machine()}; `benchmarks/llamacpp_settings.py`. llama.cpp's "
+            f"server, one configuration at a time, {PROMPTS} prompts in flight ({PROMPTS} slots), greedy, up to "
+            f"{NEW_TOKENS} new tokens, prompt cache off; short prompts (decode dominates) and the first {PROMPTS} "
+            f"Recon-Eval prompts (prefill weighs in). Limit: `decode.py`'s fp32 FMA bound ({note}).",
+            "",
+            *table,
+        ]
+    )
+    print(section)
+    if not args.no_write:
+        write_section("llamacpp-settings", "llama.cpp server settings against the decode goal", section)
+
+
+if __name__ == "__main__":
+    main()
