@@ -64,6 +64,11 @@ def compute_limit(context: int) -> tuple[float, str]:
     return peak / flops, note
 
 
+def short_prompts(n: int) -> list[str]:
+    """n distinct one-line prompts: with them decoding, not prefill, dominates a run."""
+    return [f"Explain the economic idea number {i} that a student should know." for i in range(n)]
+
+
 def measure(llm, prompts, params, together: bool) -> tuple[int, int, float]:
     """(prompt tokens, new tokens, seconds) for the prompts sent one at a time or all together."""
     started = time.perf_counter()
@@ -162,7 +167,7 @@ def main() -> None:
 
     n = args.prompts
     prompts = [row["messages"] for row in load_recon("eval").select(range(n))]
-    short = [f"Explain the economic idea number {i} that a student should know." for i in range(n)]
+    short = short_prompts(n)
     params = SamplingParams(max_new_tokens=args.max_new_tokens, temperature=0.0)
     rows: list[tuple[str, int, tuple[int, int, float]]] = []
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from decode import compute_limit, measure
+from decode import compute_limit, measure, short_prompts
 from report import machine, write_section
 
 from reasonsuite.data import load_recon
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
 
     recon = [row["messages"] for row in load_recon("eval").select(range(SPEED_PROMPTS))]
-    short = [f"Explain the economic idea number {i} that a student should know." for i in range(SPEED_PROMPTS)]
+    short = short_prompts(SPEED_PROMPTS)
     fidelity_params = SamplingParams(max_new_tokens=FIDELITY_TOKENS, temperature=0.0)
     speed_params = SamplingParams(max_new_tokens=SPEED_TOKENS, temperature=0.0)
 

@@ -2,13 +2,13 @@
 
 The serving issue asks the default CPU engine for at least half of the compute-bound limit with 32 sequences in
 flight. Weight types were measured in `gguf_weights.py`; this runs the remaining candidates side by side in one
-process, one server at a time, on the same prompts as `decode.py` (32 in flight, greedy, up to 200 new tokens, prompt
-cache off): the suite's default settings, f32 weights (llama.cpp's AVX2 matrix kernels then read fp32 directly instead
-of converting f16 on the fly), threads pinned to the cores, busy polling for work, and a larger physical batch for
-the prefill. Each rate is a fraction of `decode.py`'s fp32 FMA limit. Writes its table into docs/benchmarks.md
-(between markers) and prints it.
+process, one server at a time, on `decode.py`'s short prompts, where decoding dominates (32 in flight, greedy, up to
+200 new tokens, prompt cache off): the suite's default settings, f32 weights (llama.cpp's AVX2 matrix kernels then
+read fp32 directly instead of converting f16 on the fly), threads pinned to the cores, and busy polling for work.
+Each rate is a fraction of `decode.py`'s fp32 FMA limit. Writes its table into docs/benchmarks.md (between markers)
+and prints it.
 
-    .venv/bin/python benchmarks/llamacpp_settings.py [--variants default,f32,pinned,poll,ubatch] [--no-write]
+    .venv/bin/python benchmarks/llamacpp_settings.py [--variants default,f32,pinned,poll] [--no-write]
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ import argparse
 import os
 from datetime import date
 
-from decode import compute_limit, measure
+from decode import compute_limit, measure, short_prompts
 from report import machine, write_section
 
-from reasonsuite.data import load_recon
 from reasonsuite.llm import SamplingParams
 from reasonsuite.llm.engines import EngineSpec
 from reasonsuite.llm.llamacpp_backend import LlamaCppBackend
@@ -35,7 +34,6 @@ VARIANTS: dict[str, tuple[str, str, list[str]]] = {
     "pinned": ("threads pinned to the cores (strict placement)", "f16", ["--cpu-range", f"0-{LAST_CORE}",
                                                                         "--cpu-strict", "1"]),
     "poll": ("threads busy-poll for work (level 100, default 50)", "f16", ["--poll", "100"]),
-    "ubatch": ("physical batch 2048 tokens (default 512)", "f16", ["--ubatch-size", "2048", "--batch-size", "2048"]),
 }  # fmt: skip
 
 
@@ -49,26 +47,22 @@ def main() -> None:
     if unknown:
         parser.error(f"--variants: unknown {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
 
-    recon = [row["messages"] for row in load_recon("eval").select(range(PROMPTS))]
-    short = [f"Explain the economic idea number {i} that a student should know." for i in range(PROMPTS)]
+    short = short_prompts(PROMPTS)
     params = SamplingParams(max_new_tokens=NEW_TOKENS, temperature=0.0)
 
     table = [
-        f"| settings | short ×{PROMPTS}: new tokens/s | of the limit | Recon ×{PROMPTS}: new tokens/s | of the limit |",
-        "|---|---|---|---|---|",
+        "| settings | prompt tokens | new tokens | seconds | new tokens/s | of the limit |",
+        "|---|---|---|---|---|---|",
     ]
     for name in chosen:
         label, weights, extra = VARIANTS[name]
         llm = LlamaCppBackend(EngineSpec(weights=weights, parallel=PROMPTS, extra_args=NO_PROMPT_CACHE + extra))
         llm.generate(short[:2], SamplingParams(max_new_tokens=8))  # warm-up: first-call allocations
-        cells = []
-        for prompts in (short, recon):
-            p_tokens, new_tokens, seconds = measure(llm, prompts, params, together=True)
-            rate = new_tokens / seconds
-            limit, _ = compute_limit(context=(p_tokens + new_tokens // 2) // PROMPTS)
-            cells += [f"{rate:.1f}", f"{rate / limit:.2f}"]
+        p_tokens, new_tokens, seconds = measure(llm, short, params, together=True)
         llm.close()
-        table.append(f"| {label} | {' | '.join(cells)} |")
+        limit, _ = compute_limit(context=(p_tokens + new_tokens // 2) // PROMPTS)
+        rate = new_tokens / seconds
+        table.append(f"| {label} | {p_tokens} | {new_tokens} | {seconds:.1f} | {rate:.1f} | {rate / limit:.2f} |")
         print(table[-1], flush=True)
 
     _, note = compute_limit(context=100)
@@ -76,8 +70,8 @@ def main() -> None:
         [
             f"Measured {date.today().isoformat()} on {machine()}; `benchmarks/llamacpp_settings.py`. llama.cpp's "
             f"server, one configuration at a time, {PROMPTS} prompts in flight ({PROMPTS} slots), greedy, up to "
-            f"{NEW_TOKENS} new tokens, prompt cache off; short prompts (decode dominates) and the first {PROMPTS} "
-            f"Recon-Eval prompts (prefill weighs in). Limit: `decode.py`'s fp32 FMA bound ({note}).",
+            f"{NEW_TOKENS} new tokens, prompt cache off, `decode.py`'s short prompts (decoding dominates). Limit: "
+            f"`decode.py`'s fp32 FMA bound ({note}).",
             "",
             *table,
         ]
