@@ -35,7 +35,7 @@ bench: $(STAMPS)/model $(STAMPS)/engine $(STAMPS)/dev
 # engine (f16 base, the adapter served as a LoRA on it), so the comparison is like for like and faster than hf.
 # Shows the plumbing, not a gain: 8 SFT steps do not yet teach the answer format, so short answers lose nothing.
 SMOKE := runs/posttrain-smoke
-SMOKE_ITEMS ?= 16
+SMOKE_ITEMS ?= 24
 SMOKE_EVAL = $(BIN)/reasonsuite eval run --task recon-eval --limit $(SMOKE_ITEMS) --spread --max-new-tokens 256 \
 	--backend llamacpp
 posttrain-smoke: $(STAMPS)/model $(STAMPS)/engine

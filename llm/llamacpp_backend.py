@@ -38,7 +38,7 @@ class LlamaCppBackend(OpenAIBackend):
 
     @property
     def name(self) -> str:
-        return f"llamacpp:{self.spec.model}"
+        return f"llamacpp:{self.spec.label}"
 
     def close(self) -> None:
         super().close()

