@@ -54,6 +54,7 @@ posttrain-smoke: $(STAMPS)/model $(STAMPS)/engine
 # GRPO for RECIPE_GRPO_STEPS steps on that adapter, then base, SFT and SFT+GRPO on the same RECIPE_ITEMS held-out
 # Recon-Eval items spread over the categories, all three on the llamacpp engine (the adapters served as LoRA), with
 # 512 new tokens (the CoT responses have median 398, p75 527 tokens), and one comparison table against the base.
+# Training refuses a run folder that already holds a run: remove $(RECIPE) to start again. Results: docs/posttrain.md.
 RECIPE := runs/posttrain-recipe
 RECIPE_SFT_STEPS ?= 100
 RECIPE_GRPO_STEPS ?= 8
