@@ -3,8 +3,8 @@
 The serving issue asks the default CPU engine for at least half of the compute-bound limit with 32 sequences in
 flight. Weight types were measured in `gguf_weights.py`; this runs the remaining candidates side by side in one
 process, one server at a time, on `decode.py`'s short prompts, where decoding dominates (32 in flight, greedy, up to
-200 new tokens, prompt cache off): the suite's default settings, f32 weights (llama.cpp's AVX2 matrix kernels then
-read fp32 directly instead of converting f16 on the fly), threads pinned to the cores, and busy polling for work.
+200 new tokens, prompt cache off): the suite's default settings, f32 weights (no f16 conversion in the kernels, but
+twice the bytes to read), threads pinned to the cores, and busy polling for work.
 Each rate is a fraction of `decode.py`'s fp32 FMA limit. Writes its table into docs/benchmarks.md (between markers)
 and prints it.
 

@@ -63,7 +63,7 @@ def test_cli_writes_markdown_and_a_png_chart(tmp_path) -> None:
 
 
 def test_chart_draws_categories_at_none_and_all_correct(tmp_path) -> None:
-    # 0 of 6 and 6 of 7 right: the Wilson bounds at 0 successes once carried a 2.8e-17 residue above the estimate,
+    # 0 of 6 and 7 of 7 right: the Wilson bounds at 0 successes once carried a 2.8e-17 residue above the estimate,
     # and matplotlib refused the negative error bar (the recipe run's compare crashed on it).
     verdicts = {f"d{i}": ("none", False) for i in range(6)} | {f"e{i}": ("all", True) for i in range(7)}
     runs = [load_run(make_run(tmp_path / "a", "m1", verdicts)), load_run(make_run(tmp_path / "b", "m2", verdicts))]
