@@ -105,9 +105,9 @@ def bar_chart(runs: list[RunRecords], path: Path) -> None:
         table = by_run[run.name]
         cells = [table["per_category"][c] if c != "overall" else table["overall"] for c in categories]
         heights = [c["accuracy"] for c in cells]
-        errors = [  # clipped at 0: intervals read back from older results may carry a rounding residue
-            [max(0.0, h - c["ci95"][0]) for h, c in zip(heights, cells, strict=True)],
-            [max(0.0, c["ci95"][1] - h) for h, c in zip(heights, cells, strict=True)],
+        errors = [
+            [h - c["ci95"][0] for h, c in zip(heights, cells, strict=True)],
+            [c["ci95"][1] - h for h, c in zip(heights, cells, strict=True)],
         ]
         positions = [i + (index - (len(runs) - 1) / 2) * width for i in range(len(categories))]
         axes.bar(positions, heights, width, yerr=errors, capsize=2, label=f"{run.name} ({run.model})")
