@@ -91,10 +91,11 @@ def engine_rows(label: str, llm, prompts, params, *, one_at_a_time: bool = True)
     return rows
 
 
-def llama_cpp(model: str, slots: int) -> LlamaCppBackend:
+def llama_cpp(model: str, slots: int, *, weights: str = "f16", extra_args: list[str] | None = None) -> LlamaCppBackend:
     """The llamacpp backend with the server's prompt cache off: the rows re-send the same prompts, and a cached
     prefill would time nothing (the suite's default keeps the cache on: agents re-send long shared prefixes)."""
-    spec = EngineSpec(model=model, parallel=slots, extra_args=["--no-cache-prompt", "--cache-ram", "0"])
+    no_cache = ["--no-cache-prompt", "--cache-ram", "0"]
+    spec = EngineSpec(model=model, weights=weights, parallel=slots, extra_args=no_cache + (extra_args or []))
     return LlamaCppBackend(spec)
 
 

@@ -16,23 +16,16 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from decode import compute_limit, measure, short_prompts
+from decode import compute_limit, llama_cpp, measure, short_prompts
 from report import machine, write_section
 
 from reasonsuite.data import load_recon
 from reasonsuite.llm import LLMConfig, SamplingParams, load_llm
-from reasonsuite.llm.engines import EngineSpec
-from reasonsuite.llm.llamacpp_backend import LlamaCppBackend
 
 FIDELITY_PROMPTS = 16
 FIDELITY_TOKENS = 128
 SPEED_PROMPTS = 32
 SPEED_TOKENS = 200
-
-
-def serve(weights: str, slots: int) -> LlamaCppBackend:
-    spec = EngineSpec(weights=weights, parallel=slots, extra_args=["--no-cache-prompt", "--cache-ram", "0"])
-    return LlamaCppBackend(spec)
 
 
 def main() -> None:
@@ -52,7 +45,7 @@ def main() -> None:
 
     rows = []
     for weights in args.weights.split(","):
-        llm = serve(weights, SPEED_PROMPTS)
+        llm = llama_cpp("embedded", SPEED_PROMPTS, weights=weights)
         answers = [g.text for g in llm.generate(recon[:FIDELITY_PROMPTS], fidelity_params)]
         same = sum(a == b for a, b in zip(answers, reference, strict=True))
         speeds = {name: measure(llm, prompts, speed_params, together=True) for name, prompts in

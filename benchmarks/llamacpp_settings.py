@@ -17,16 +17,13 @@ import argparse
 import os
 from datetime import date
 
-from decode import compute_limit, measure, short_prompts
+from decode import compute_limit, llama_cpp, measure, short_prompts
 from report import machine, write_section
 
 from reasonsuite.llm import SamplingParams
-from reasonsuite.llm.engines import EngineSpec
-from reasonsuite.llm.llamacpp_backend import LlamaCppBackend
 
 PROMPTS = 32
 NEW_TOKENS = 200
-NO_PROMPT_CACHE = ["--no-cache-prompt", "--cache-ram", "0"]
 LAST_CORE = (os.cpu_count() or 1) - 1
 VARIANTS: dict[str, tuple[str, str, list[str]]] = {
     "default": ("the suite's default (f16, flash attention, threads = cores)", "f16", []),
@@ -56,7 +53,7 @@ def main() -> None:
     ]
     for name in chosen:
         label, weights, extra = VARIANTS[name]
-        llm = LlamaCppBackend(EngineSpec(weights=weights, parallel=PROMPTS, extra_args=NO_PROMPT_CACHE + extra))
+        llm = llama_cpp("embedded", PROMPTS, weights=weights, extra_args=extra)
         llm.generate(short[:2], SamplingParams(max_new_tokens=8))  # warm-up: first-call allocations
         p_tokens, new_tokens, seconds = measure(llm, short, params, together=True)
         llm.close()
