@@ -2,9 +2,10 @@
 
 P1 of the serving issue: 32 Recon-Eval prompts × up to 200 new tokens, and 1 prompt × 200 tokens, greedy, for
 transformers (hf) single stream and batched (fp32), llama.cpp's server with the f16 GGUF it serves by default (one
-request at a time, and the 32 requests in flight together: continuous batching over 32 slots), llama.cpp on the
-shipped Q4_1 file, and vLLM's CPU build when `--vllm-bin` points at one (`make test-vllm` installs it). A last pair of
-rows uses 32 short prompts, where decoding rather than prefill dominates. Each result is also a fraction of the
+request at a time, and the 32 requests in flight together: continuous batching over 32 slots), OpenVINO GenAI's
+continuous-batching pipeline in process on the same f16 GGUF (the `openvino` backend), llama.cpp on the shipped Q4_1
+file, and vLLM's CPU build when `--vllm-bin` points at one (`make test-vllm` installs it). A last row per engine uses
+32 short prompts, where decoding rather than prefill dominates. Each result is also a fraction of the
 compute-bound limit: the CPU's fp32 FMA throughput over the model's FLOPs per token (see `compute_limit`). Prompt
 caches are off in both servers, since the rows re-send the same prompts. Ratios are meaningful even on a noisy 2-core
 machine; absolute figures are not comparable across machines. Writes its table into docs/benchmarks.md (between
@@ -20,6 +21,7 @@ import json
 import os
 import time
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 import torch
@@ -128,17 +130,21 @@ def render(rows: list[tuple[str, int, tuple[int, int, float]]], n: int, max_new_
         limit, _ = compute_limit(context=(p_tokens + new_tokens // 2) // count)
         table.append(f"| {name} | {count} | {p_tokens} | {new_tokens} | {seconds:.1f} | {rates[name]:.1f} "
                      f"| {rates[name] / limit:.2f} |")  # fmt: skip
-    recon = next(r for r in rows if r[0] == f"llama.cpp f16, ×{n} together")
-    short = next(r for r in rows if r[0] == f"llama.cpp f16, ×{n} together, short prompts")
+    recon = next(r for r in rows if r[0] == f"OpenVINO f16, ×{n} together")
+    short = next(r for r in rows if r[0] == f"OpenVINO f16, ×{n} together, short prompts")
     recon_limit, note = compute_limit(context=(recon[2][0] + recon[2][1] // 2) // n)
     short_limit, _ = compute_limit(context=(short[2][0] + short[2][1] // 2) // n)
-    hf_rate, llama_rate = rates[f"hf fp32, ×{n} together"], rates[recon[0]]
+    llama_recon, llama_short = (
+        rates[f"llama.cpp f16, ×{n} together"],
+        rates[f"llama.cpp f16, ×{n} together, short prompts"],
+    )
     files = f"an f16 GGUF of those weights (`{gguf}`)" + (" and the shipped Q4_1 file" if with_q4 else "")
     return "\n".join(
         [
             f"Measured {date.today().isoformat()} on {machine()}, torch {torch.__version__}, llama.cpp from "
             "llama-cpp-python 0.3.36's source (`reasonsuite engine build`, GGML_NATIVE).",
-            f"Embedded SmolLM2-135M-Instruct: hf de-quantised to fp32; llama.cpp {files}. {n} Recon-Eval prompts, "
+            f"Embedded SmolLM2-135M-Instruct: hf de-quantised to fp32; llama.cpp {files}; OpenVINO GenAI "
+            f"{metadata.version('openvino-genai')} reads the same f16 GGUF. {n} Recon-Eval prompts, "
             f"greedy, up to {max_new_tokens} new tokens each; `benchmarks/decode.py`. Seconds include the prefill of "
             "the prompts; an hf batch runs until its longest answer ends.",
             f"Compute-bound limit: **{recon_limit:.0f} new tokens/s** on the Recon prompts ({note}); "
@@ -146,8 +152,10 @@ def render(rows: list[tuple[str, int, tuple[int, int, float]]], n: int, max_new_
             "",
             *table,
             "",
-            f"**llama.cpp f16 ×{n} / hf fp32 ×{n} on Recon prompts: {llama_rate / hf_rate:.1f}×; with short prompts "
-            f"llama.cpp reaches {rates[short[0]] / short_limit:.2f} of the compute-bound limit.**",
+            f"**OpenVINO ×{n} / llama.cpp ×{n}: {rates[recon[0]] / llama_recon:.1f}× on Recon prompts, "
+            f"{rates[short[0]] / llama_short:.1f}× on short ones; with short prompts OpenVINO reaches "
+            f"{rates[short[0]] / short_limit:.2f} of the compute-bound limit, "
+            f"llama.cpp {llama_short / short_limit:.2f}.**",
         ]
     )
 
@@ -161,7 +169,8 @@ def main() -> None:
     parser.add_argument(
         "--default-engines-only",
         action="store_true",
-        help="hf batched and llama.cpp f16 only (no hf single stream, Q4_1 or vLLM rows), into a section of its own",
+        help="hf batched, llama.cpp f16 and OpenVINO only (no hf single stream, Q4_1 or vLLM rows), into a section "
+        "of its own",
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -183,6 +192,11 @@ def main() -> None:
     rows.append((f"llama.cpp f16, ×{n} together, short prompts", n, measure(llama, short, params, together=True)))
     gguf = llama.engine.command[llama.engine.command.index("--model") + 1]
     llama.close()
+
+    openvino = load_llm(LLMConfig.load(backend="openvino", model="embedded", batch_size=n))
+    rows += engine_rows("OpenVINO f16", openvino, prompts, params)
+    rows.append((f"OpenVINO f16, ×{n} together, short prompts", n, measure(openvino, short, params, together=True)))
+    openvino.close()
 
     if not quick:
         q4 = llama_cpp(str(embedded_gguf_path()), n)

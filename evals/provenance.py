@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reasonsuite.llm.engines.llama_server import LLAMA_CPP_PYTHON_VERSION, server_is_built
 
-_PACKAGES = ("reasonsuite", "torch", "transformers", "outlines", "openai", "vllm", "datasets")
+_PACKAGES = ("reasonsuite", "torch", "transformers", "outlines", "openai", "openvino-genai", "vllm", "datasets")
 
 
 def package_versions() -> dict[str, str]:

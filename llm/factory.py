@@ -33,6 +33,10 @@ def load_llm(config: LLMConfig | None = None) -> BaseLLM:
         from .llamacpp_backend import LlamaCppBackend
 
         return LlamaCppBackend(spec_for_model(config.model, parallel=config.batch_size), **common)
+    if config.backend == "openvino":
+        from .openvino_backend import OpenVINOBackend
+
+        return OpenVINOBackend(config.model, batch_size=config.batch_size, **common)
     if config.backend == "openai":
         from .openai_compat import OpenAIBackend
 

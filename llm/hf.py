@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import BaseLLM
-from .types import Conversation, FinishReason, Generation, SamplingParams
+from .types import Conversation, FinishReason, Generation, SamplingParams, cut_at_stop
 
 # Between JSON tokens allow at most one space: small models otherwise fill the budget with whitespace.
 _JSON_WHITESPACE = r"[ ]?"
@@ -121,7 +121,7 @@ class HFBackend(BaseLLM):
         for row, n_prompt in zip(output[:, prompt_width:].tolist(), prompt_tokens, strict=True):
             tokens, finish = self._trim(row, eos_ids, params)
             text = self.tokenizer.decode(tokens, skip_special_tokens=True)
-            text, stopped = _cut_at_stop(text, params.stop)
+            text, stopped = cut_at_stop(text, params.stop)
             generations.append(
                 Generation(
                     text=text,
@@ -207,11 +207,3 @@ def _folder_label(folder: Path) -> str:
     if (folder / "adapter_config.json").is_file():
         return f"{folder.parent.name}/{folder.name}"
     return folder.name
-
-
-def _cut_at_stop(text: str, stops: list[str]) -> tuple[str, bool]:
-    """Remove everything from the first stop string on (transformers keeps the stop string in its output)."""
-    cuts = [text.find(s) for s in stops if s in text]
-    if not cuts:
-        return text, False
-    return text[: min(cuts)], True

@@ -67,3 +67,12 @@ class Generation(BaseModel):
     latency_s: float
     parsed: BaseModel | None = None
     attempts: int = 1
+
+
+def cut_at_stop(text: str, stops: list[str]) -> tuple[str, bool]:
+    """Remove everything from the first stop string on, and say whether one was found (in-process engines keep the
+    stop string in their output; the suite's generations never include it)."""
+    cuts = [text.find(s) for s in stops if s in text]
+    if not cuts:
+        return text, False
+    return text[: min(cuts)], True

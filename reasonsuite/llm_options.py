@@ -30,7 +30,8 @@ class LLMFlags:
         str | None,
         typer.Option(
             "--backend",
-            help="auto | hf | llamacpp | openai | vllm (auto: llamacpp for the embedded model when built, else hf)",
+            help="auto | hf | llamacpp | openvino | openai | vllm (auto: openvino for the embedded model once "
+            "llama.cpp's tools are built, else hf)",
             rich_help_panel=_PANEL,
         ),
     ] = None
@@ -50,7 +51,7 @@ class LLMFlags:
         int | None,
         typer.Option(
             "--batch-size",
-            help="hf: sequences per forward pass; llamacpp: requests decoded together",
+            help="hf: sequences per forward pass; llamacpp, openvino: requests decoded together",
             rich_help_panel=_PANEL,
         ),
     ] = None

@@ -11,8 +11,8 @@ import pytest
 from reasonsuite.llm.engines.llama_server import server_is_built
 
 pytestmark = pytest.mark.slow
-# The default backend: llama.cpp's server once built (make test builds it), else transformers.
-DEFAULT_MODEL = "llamacpp:embedded" if server_is_built() else "hf:SmolLM2-135M-Instruct"
+# The default backend: OpenVINO on the f16 GGUF once llama.cpp's tools are built (make test builds them), else hf.
+DEFAULT_MODEL = "openvino:embedded" if server_is_built() else "hf:SmolLM2-135M-Instruct"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -21,10 +21,19 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_defaults_pick_the_embedded_model_on_the_fastest_built_engine(tmp_path, monkeypatch) -> None:
     config = LLMConfig.load()
     assert (config.model, config.dtype, config.temperature) == ("embedded", None, 0.0)
-    assert config.backend == ("llamacpp" if server_is_built() else "hf")
+    assert config.backend == ("openvino" if server_is_built() else "hf")
     monkeypatch.setenv("REASONSUITE_HOME", str(tmp_path))  # a home where llama.cpp's server was never built
     assert LLMConfig.load().backend == "hf"
     assert LLMConfig.load(backend="auto", model=str(_model_folder(tmp_path))).backend == "hf"
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    assert LLMConfig.load(model=str(gguf)).backend == "openvino"  # read as it is: nothing to convert
+
+
+def test_openvino_refuses_a_lora_adapter_by_name(tmp_path) -> None:
+    (tmp_path / "adapter_config.json").write_text("{}")
+    with pytest.raises(ConfigError, match=r"model: .* is a LoRA adapter folder; backend 'openvino' runs base models"):
+        LLMConfig.load(backend="openvino", model=str(tmp_path))
 
 
 def _model_folder(tmp_path):
@@ -35,7 +44,8 @@ def _model_folder(tmp_path):
 
 def test_unknown_backend_names_the_field() -> None:
     with pytest.raises(
-        ConfigError, match=r"backend: Input should be 'auto', 'hf', 'llamacpp', 'openai' or 'vllm' \(got 'llamafile'\)"
+        ConfigError,
+        match=r"backend: Input should be 'auto', 'hf', 'llamacpp', 'openvino', 'openai' or 'vllm' \(got 'llamafile'\)",
     ):
         LLMConfig.load(backend="llamafile")
 
