@@ -41,7 +41,8 @@ def run_task(
     from .evals.runner import RunMismatchError, run_eval, select_items
     from .evals.tasks import UnknownTaskError, load_task
 
-    config = llm_config_from(options, max_new_tokens=max_new_tokens)
+    # The bare model answers a task's prompts in batches; the economics agent makes structured calls.
+    config = llm_config_from(options, max_new_tokens=max_new_tokens, workload="agents" if agent else "batch")
     try:
         task = load_task(task_name)
         if categories:
@@ -209,14 +210,20 @@ def eval_run(
         Path | None, typer.Option(help="with --agent: a plain run of the same model, to compare on the same items")
     ] = None,
     category: Annotated[
-        list[str] | None, typer.Option(help="only items of this category (repeatable), e.g. pure_nash_equilibrium; "
-                                       "arenas: a game")
+        list[str] | None,
+        typer.Option(help="only items of this category (repeatable), e.g. pure_nash_equilibrium; arenas: a game"),
     ] = None,
     trials: Annotated[int, typer.Option(min=1, max=10000, help="arenas only: matches per game and player")] = 20,
-    players: Annotated[str, typer.Option(help="arenas only: comma-separated players, each in self-play: llm, "
-                                         "random, equilibrium, …")] = "llm",
-    reasoning: Annotated[bool, typer.Option(help="arenas only: the model writes a reasoning field before its move "
-                                            "(the paper's protocol); --no-reasoning asks for the move alone")] = True,
+    players: Annotated[
+        str, typer.Option(help="arenas only: comma-separated players, each in self-play: llm, random, equilibrium, …")
+    ] = "llm",
+    reasoning: Annotated[
+        bool,
+        typer.Option(
+            help="arenas only: the model writes a reasoning field before its move "
+            "(the paper's protocol); --no-reasoning asks for the move alone"
+        ),
+    ] = True,
 ) -> None:
     """Evaluate a backend on a task: samples.jsonl + results.json in --out, resumable after a crash."""
     from .evals.econ_agent import AGENTS
@@ -301,8 +308,10 @@ def run_arena_task(options: LLMOptions, out: Path | None, limit: int | None, gam
     model_tag = (options.model or "embedded").replace("/", "_") if uses_llm else "scripted"
     out = out or Path("runs") / f"arenas-{model_tag}"
     sampling = f"  [bold]temperature[/] {config.temperature:g}" if uses_llm else ""
-    console.print(f"[bold]task[/] arenas  [bold]players[/] {', '.join(specs)}  [bold]games[/] {len(chosen)}  "
-                  f"[bold]trials[/] {trials}{sampling}  [bold]out[/] {out}")
+    console.print(
+        f"[bold]task[/] arenas  [bold]players[/] {', '.join(specs)}  [bold]games[/] {len(chosen)}  "
+        f"[bold]trials[/] {trials}{sampling}  [bold]out[/] {out}"
+    )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with (
         backend_errors(),

@@ -30,8 +30,8 @@ class LLMFlags:
         str | None,
         typer.Option(
             "--backend",
-            help="auto | hf | llamacpp | openvino | openai | vllm (auto: openvino for the embedded model once "
-            "llama.cpp's tools are built, else hf)",
+            help="auto | hf | llamacpp | openvino | openai | vllm (auto: for the embedded model once llama.cpp's "
+            "server is built, llamacpp for agents and openvino for benchmark batches; else hf)",
             rich_help_panel=_PANEL,
         ),
     ] = None

@@ -11,7 +11,8 @@ import pytest
 from reasonsuite.llm.engines.llama_server import server_is_built
 
 pytestmark = pytest.mark.slow
-# The default backend: OpenVINO on the f16 GGUF once llama.cpp's tools are built (make test builds them), else hf.
+# The default backend for a benchmark's batches: OpenVINO on the f16 GGUF once llama.cpp's server is built (make test
+# builds it; its convert script writes the GGUF), else transformers.
 DEFAULT_MODEL = "openvino:embedded" if server_is_built() else "hf:SmolLM2-135M-Instruct"
 
 

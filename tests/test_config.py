@@ -21,13 +21,11 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_defaults_pick_the_embedded_model_on_the_fastest_built_engine(tmp_path, monkeypatch) -> None:
     config = LLMConfig.load()
     assert (config.model, config.dtype, config.temperature) == ("embedded", None, 0.0)
-    assert config.backend == ("openvino" if server_is_built() else "hf")
+    assert config.backend == ("llamacpp" if server_is_built() else "hf")
+    assert LLMConfig.load(workload="batch").backend == ("openvino" if server_is_built() else "hf")
     monkeypatch.setenv("REASONSUITE_HOME", str(tmp_path))  # a home where llama.cpp's server was never built
     assert LLMConfig.load().backend == "hf"
     assert LLMConfig.load(backend="auto", model=str(_model_folder(tmp_path))).backend == "hf"
-    gguf = tmp_path / "model.gguf"
-    gguf.write_bytes(b"GGUF")
-    assert LLMConfig.load(model=str(gguf)).backend == "openvino"  # read as it is: nothing to convert
 
 
 def test_openvino_refuses_a_lora_adapter_by_name(tmp_path) -> None:
