@@ -4,11 +4,13 @@ The serving issue asks the default CPU engine for at least half of the compute-b
 flight. Weight types were measured in `gguf_weights.py`; this runs the remaining candidates side by side in one
 process, one server at a time, on `decode.py`'s short prompts, where decoding dominates (32 in flight, greedy, up to
 200 new tokens, prompt cache off): the suite's default settings, f32 weights (no f16 conversion in the kernels, but
-twice the bytes to read), threads pinned to the cores, and busy polling for work.
+twice the bytes to read), threads pinned to the cores, busy polling for work (read only by llama.cpp's own thread
+pool, so a control row for this OpenMP build), one KV cache shared by all slots, f32 K/V caches, and flash attention
+off (a profile put a fifth of the time in attention).
 Each rate is a fraction of `decode.py`'s fp32 FMA limit. Writes its table into docs/benchmarks.md (between markers)
 and prints it.
 
-    .venv/bin/python benchmarks/llamacpp_settings.py [--variants default,f32,pinned,poll] [--no-write]
+    .venv/bin/python benchmarks/llamacpp_settings.py [--variants default,f32,pinned,poll,...] [--no-write]
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ VARIANTS: dict[str, tuple[str, str, list[str]]] = {
     "pinned": ("threads pinned to the cores (strict placement)", "f16", ["--cpu-range", f"0-{LAST_CORE}",
                                                                         "--cpu-strict", "1"]),
     "poll": ("threads busy-poll for work (level 100, default 50)", "f16", ["--poll", "100"]),
+    "unified-kv": ("one KV cache shared by all slots (`-kvu`)", "f16", ["--kv-unified"]),
+    "f32-kv": ("f32 K and V caches (default f16)", "f16", ["--cache-type-k", "f32", "--cache-type-v", "f32"]),
+    "no-flash": ("flash attention off", "f16", ["--flash-attn", "off"]),
 }  # fmt: skip
 
 

@@ -1,5 +1,6 @@
-"""LLM backends behind one protocol: in-process transformers (``hf``), OpenAI-compatible endpoints (``openai``) and
-vLLM's offline engine (``vllm``), with schema-constrained structured output on each.
+"""LLM backends behind one protocol: in-process transformers (``hf``), OpenVINO GenAI in process (``openvino``),
+llama.cpp's server started for the run (``llamacpp``), OpenAI-compatible endpoints (``openai``) and vLLM's offline
+engine (``vllm``), with schema-constrained structured output on each.
 
 Agents, evals and posttrain import from here only::
 

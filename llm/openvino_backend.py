@@ -2,12 +2,14 @@
 
 Measured on the suite's 2-core CPU (docs/benchmarks.md), it decodes 32 prompts together about 1.4x as fast as
 llama.cpp's server on the same f16 weights and prefills long prompts about twice as fast, so ``auto`` picks it for
-batch work on the embedded model. It reads the GGUF file directly (the same cached f16 conversion the llama.cpp
-engine serves), renders the chat template stored in it and enforces JSON schemas with its own grammar engine.
+batch work (``workload: batch``) on the embedded model. It reads the GGUF file directly (the same cached f16
+conversion the llama.cpp engine serves), renders the chat template stored in it and enforces JSON schemas with its
+own grammar engine.
 
-It has no server: concurrent callers take turns (one ``generate`` at a time, each over a whole batch). Agents that
-many clients call at once, LoRA adapters and an OpenAI-compatible endpoint stay with the ``llamacpp`` backend and
-``reasonsuite serve``.
+One request alone runs at about two thirds of llama.cpp's speed, so agents, which send one structured call at a time,
+stay on ``llamacpp``. It has no server: concurrent callers take turns (one ``generate`` at a time, each over a whole
+batch); many clients at once, LoRA adapters and an OpenAI-compatible endpoint are ``llamacpp``'s and
+``reasonsuite serve``'s work.
 """
 
 from __future__ import annotations
