@@ -169,3 +169,24 @@ class BaseLLM(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class RowSchemaLLM(BaseLLM):
+    """A backend that constrains each row of a batch to a schema of its own (or none), so that one batch serves both
+    a single schema and a schema per prompt: subclasses implement ``_generate_rows`` only."""
+
+    def _generate_raw(
+        self, conversations: list[Conversation], params: SamplingParams, json_schema: dict[str, Any] | None
+    ) -> list[Generation]:
+        return self._generate_rows(conversations, params, [json_schema] * len(conversations))
+
+    def _generate_raw_each(
+        self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any]]
+    ) -> list[Generation]:
+        return self._generate_rows(conversations, params, list(json_schemas))
+
+    @abstractmethod
+    def _generate_rows(
+        self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any] | None]
+    ) -> list[Generation]:
+        """Generate for ``conversations``; row i constrained to ``json_schemas[i]`` (None: free text)."""

@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .base import BaseLLM
+from .base import RowSchemaLLM
 from .types import Conversation, FinishReason, Generation, SamplingParams, cut_at_stop
 
 # Between JSON tokens allow at most one space: small models otherwise fill the budget with whitespace.
 _JSON_WHITESPACE = r"[ ]?"
 
 
-class HFBackend(BaseLLM):
+class HFBackend(RowSchemaLLM):
     """Transformers model loaded from a local folder (no hub access at run time)."""
 
     def __init__(
@@ -60,16 +60,6 @@ class HFBackend(BaseLLM):
     def _render(self, conversation: Conversation) -> str:
         messages = [m.model_dump() for m in conversation]
         return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-
-    def _generate_raw(
-        self, conversations: list[Conversation], params: SamplingParams, json_schema: dict[str, Any] | None
-    ) -> list[Generation]:
-        return self._generate_rows(conversations, params, [json_schema] * len(conversations))
-
-    def _generate_raw_each(
-        self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any]]
-    ) -> list[Generation]:
-        return self._generate_rows(conversations, params, list(json_schemas))
 
     def _generate_rows(
         self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any] | None]

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .base import BaseLLM
+from .base import RowSchemaLLM
 from .errors import BackendUnavailableError
 from .types import Conversation, FinishReason, Generation, SamplingParams, cut_at_stop
 
@@ -29,7 +29,7 @@ from .types import Conversation, FinishReason, Generation, SamplingParams, cut_a
 KV_CACHE_GIB = 2
 
 
-class OpenVINOBackend(BaseLLM):
+class OpenVINOBackend(RowSchemaLLM):
     """A GGUF model (the embedded one converted to f16 once, or a .gguf file as it is) on OpenVINO's CPU plugin."""
 
     def __init__(self, model: str, *, batch_size: int = 16, threads: int | None = None, **base_kwargs: Any):
@@ -59,20 +59,10 @@ class OpenVINOBackend(BaseLLM):
     def name(self) -> str:
         return f"openvino:{self.model if self.model == 'embedded' else Path(self.model).name}"
 
-    def _generate_raw(
-        self, conversations: list[Conversation], params: SamplingParams, json_schema: dict[str, Any] | None
-    ) -> list[Generation]:
-        return self._generate_rows(conversations, params, [json_schema] * len(conversations))
-
-    def _generate_raw_each(
-        self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any]]
-    ) -> list[Generation]:
-        """Every request carries its own config, so rows with different schemas decode in one batch."""
-        return self._generate_rows(conversations, params, list(json_schemas))
-
     def _generate_rows(
         self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any] | None]
     ) -> list[Generation]:
+        """One pipeline call for the whole batch: each request carries its own config, schema included."""
         prompts = [self._encode(conversation) for conversation in conversations]
         configs = [self._config(params, json_schema) for json_schema in json_schemas]
         with self._lock:
