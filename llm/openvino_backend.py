@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import RowSchemaLLM
+from .embedded import EMBEDDED_NAME
 from .errors import BackendUnavailableError
 from .types import Conversation, FinishReason, Generation, SamplingParams, cut_at_stop
 
@@ -57,7 +58,7 @@ class OpenVINOBackend(RowSchemaLLM):
 
     @property
     def name(self) -> str:
-        return f"openvino:{self.model if self.model == 'embedded' else Path(self.model).name}"
+        return f"openvino:{self.model if self.model == EMBEDDED_NAME else Path(self.model).name}"
 
     def _generate_rows(
         self, conversations: list[Conversation], params: SamplingParams, json_schemas: list[dict[str, Any] | None]
