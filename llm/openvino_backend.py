@@ -26,7 +26,7 @@ from .embedded import EMBEDDED_NAME
 from .errors import BackendUnavailableError
 from .types import Conversation, FinishReason, Generation, SamplingParams, cut_at_stop
 
-# GiB of KV cache the scheduler may hold; the embedded model needs ~23 KiB a token, so 2 GiB holds ~90k tokens.
+# GiB of KV cache the scheduler may hold; the embedded model's K and V take ~23 KiB a token in f16, so ~90k tokens.
 KV_CACHE_GIB = 2
 
 
